@@ -1,0 +1,28 @@
+using RunnerHub.Orchestrator.Diagnostics;
+using RunnerHub.Orchestrator.Health;
+using RunnerHub.Orchestrator.Leadership;
+using RunnerHub.Orchestrator.Node;
+using RunnerHub.Orchestrator.Storage.Postgres;
+using RunnerHub.Orchestrator.Storage.Redis;
+using RunnerHub.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("runnerhub-orchestrator");
+builder.Services.AddDiagnostics();
+builder.Services.AddNode();
+builder.Services.AddPostgresStorage();
+builder.Services.AddRedisStorage();
+builder.Services.AddLeadership();
+builder.Services.AddOrchestratorHealth();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.MapDefaultEndpoints();
+app.MapOrchestratorHealth();
+
+return await app.RunOrReportConfigurationErrorsAsync();
+
+/// <summary>The orchestrator's entry point; public so integration tests can host it.</summary>
+public partial class Program;

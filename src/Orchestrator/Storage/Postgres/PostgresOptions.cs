@@ -1,0 +1,25 @@
+namespace RunnerHub.Orchestrator.Storage.Postgres;
+
+/// <summary>How the orchestrator reaches PostgreSQL, the system of record. Section <c>Postgres</c>.</summary>
+public sealed class PostgresOptions
+{
+    /// <summary>Configuration section: <c>Postgres</c>.</summary>
+    public const string SectionName = "Postgres";
+
+    /// <summary>
+    /// A libpq multi-host URI, as <c>pg_autoctl show uri --formation default</c> prints it
+    /// (<c>postgres://user:pass@host1:5432,host2:5433/runnerhub?target_session_attrs=read-write</c>),
+    /// or an Npgsql keyword connection string (<c>Host=h1:5432,h2:5433;Database=runnerhub;
+    /// Target Session Attributes=primary</c>). Required. Unless the string says otherwise, the
+    /// orchestrator adds <c>Timeout=3</c> and <c>Host Recheck Seconds=1</c> so that it finds a
+    /// new primary within a second or two of a failover.
+    /// </summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// How long one database call may keep retrying through a failover or a short outage before
+    /// it gives up and the request answers 503. Default 15 s, which covers a pg_auto_failover
+    /// promotion with the local stack's settings.
+    /// </summary>
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(15);
+}

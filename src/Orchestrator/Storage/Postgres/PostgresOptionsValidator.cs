@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+
+namespace RunnerHub.Orchestrator.Storage.Postgres;
+
+internal sealed class PostgresOptionsValidator : IValidateOptions<PostgresOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PostgresOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add("Postgres:ConnectionString is required (a postgres:// multi-host URI or an Npgsql connection string).");
+        }
+        else if (!PostgresConnectionString.TryNormalize(options.ConnectionString, applicationName: null, out _, out var error))
+        {
+            failures.Add($"Postgres:ConnectionString is not valid: {error}");
+        }
+
+        if (options.RetryBudget < TimeSpan.FromSeconds(1) || options.RetryBudget > TimeSpan.FromMinutes(2))
+        {
+            failures.Add($"Postgres:RetryBudget {options.RetryBudget} must be between 1 s and 2 minutes.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

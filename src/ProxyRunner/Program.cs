@@ -1,0 +1,13 @@
+using RunnerHub.ProxyRunner.Registration;
+using RunnerHub.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("runnerhub-proxy-runner");
+builder.Services.AddRegistration();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+return await app.RunOrReportConfigurationErrorsAsync();
