@@ -16,6 +16,9 @@ public static class ConfigurationErrors
     public static async Task<int> RunOrReportConfigurationErrorsAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // Read before running: a host that failed to start has disposed its services.
+        var name = app.Environment.ApplicationName;
         try
         {
             await app.RunAsync();
@@ -23,7 +26,7 @@ public static class ConfigurationErrors
         }
         catch (Exception ex) when (Failures(ex) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync($"{app.Environment.ApplicationName}: configuration is invalid, refusing to start:");
+            await Console.Error.WriteLineAsync($"{name}: configuration is invalid, refusing to start:");
             foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync($"  - {failure}");

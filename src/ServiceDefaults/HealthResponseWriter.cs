@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -19,7 +20,10 @@ public static class HealthResponseWriter
         ArgumentNullException.ThrowIfNull(report);
 
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(context.Response.Body, WriterOptions);
+
+        // Serialise into memory, then write once asynchronously: servers forbid synchronous I/O.
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        await using var writer = new Utf8JsonWriter(buffer, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("status", report.Status.ToString());
         writer.WriteNumber("durationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 1));
@@ -51,5 +55,6 @@ public static class HealthResponseWriter
         writer.WriteEndObject();
         writer.WriteEndObject();
         await writer.FlushAsync(context.RequestAborted);
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 }

@@ -10,7 +10,8 @@ public class HealthResponseWriterTests
     public async Task WriteAsync_WritesStatusAndEveryCheckWithData()
     {
         var context = new DefaultHttpContext();
-        context.Response.Body = new MemoryStream();
+        await using var body = new AsyncOnlyStream();
+        context.Response.Body = body;
         var report = new HealthReport(
             new Dictionary<string, HealthReportEntry>
             {
@@ -21,12 +22,54 @@ public class HealthResponseWriterTests
 
         await HealthResponseWriter.WriteAsync(context, report);
 
-        context.Response.Body.Position = 0;
-        using var json = await JsonDocument.ParseAsync(context.Response.Body);
+        body.Written.Position = 0;
+        using var json = await JsonDocument.ParseAsync(body.Written);
         var root = json.RootElement;
         Assert.Equal("Unhealthy", root.GetProperty("status").GetString());
         Assert.Equal("127.0.0.1:5432", root.GetProperty("checks").GetProperty("postgres").GetProperty("data").GetProperty("primary").GetString());
         Assert.Equal("refused", root.GetProperty("checks").GetProperty("redis").GetProperty("error").GetString());
         Assert.StartsWith("application/json", context.Response.ContentType, StringComparison.Ordinal);
+    }
+
+    /// <summary>Like Kestrel and TestServer: synchronous writes throw (the bug that broke /health in the test host).</summary>
+    private sealed class AsyncOnlyStream : Stream
+    {
+        public MemoryStream Written { get; } = new();
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written.Length;
+
+        public override long Position { get => Written.Position; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) =>
+            throw new InvalidOperationException("Synchronous operations are disallowed.");
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Written.WriteAsync(buffer, cancellationToken);
+
+        public override void Flush() => throw new InvalidOperationException("Synchronous operations are disallowed.");
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Written.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

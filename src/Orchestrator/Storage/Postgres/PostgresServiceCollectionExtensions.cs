@@ -16,6 +16,9 @@ internal static class PostgresServiceCollectionExtensions
 
         services.TryAddSingleton(sp =>
         {
+            // Hosted services that need the data source are built before the host validates
+            // options; validate everything here first so a bad config lists every problem.
+            sp.GetService<IStartupValidator>()?.Validate();
             var options = sp.GetRequiredService<IOptions<PostgresOptions>>().Value;
             var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
             if (!PostgresConnectionString.TryNormalize(options.ConnectionString, $"runnerhub-{node.Id}", out var connectionString, out var error))

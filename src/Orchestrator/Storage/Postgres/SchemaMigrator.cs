@@ -1,5 +1,6 @@
 using DbUp;
 using DbUp.Engine;
+using DbUp.Postgresql;
 using Npgsql;
 
 namespace RunnerHub.Orchestrator.Storage.Postgres;
@@ -29,7 +30,7 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogge
         try
         {
             var upgrader = DeployChanges.To
-                .PostgresqlDatabase(dataSource.ConnectionString)
+                .PostgresqlDatabase(new PostgresqlConnectionManager(dataSource))
                 .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrator).Assembly, name => name.Contains(".Storage.Postgres.Migrations.", StringComparison.Ordinal))
                 .JournalToPostgresqlTable("public", JournalTable)
                 .WithTransactionPerScript()
@@ -40,6 +41,12 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogge
             var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
             if (!result.Successful)
             {
+                // An outage is retried by the caller; anything else is a defect in a script.
+                if (result.Error is { } error && PostgresErrors.IsOutage(error))
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                }
+
                 throw SchemaMigrationException.ForScript(result.ErrorScript?.Name, result.Error);
             }
 

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace RunnerHub.Testing;
+
+/// <summary>
+/// A local stack started by <c>scripts/runnerhub</c> in its own state directory and port range:
+/// the deployed configuration is the tested configuration. Tests read topology from
+/// <c>status --json</c> and kill pieces by pid like an operator (or a chaos script) would.
+/// </summary>
+public sealed class LocalTopology : IAsyncDisposable
+{
+    private LocalTopology(string stateDirectory, int portOffset, bool infraOnly)
+    {
+        StateDirectory = stateDirectory;
+        PortOffset = portOffset;
+        InfraOnly = infraOnly;
+    }
+
+    public string StateDirectory { get; }
+
+    public int PortOffset { get; }
+
+    public bool InfraOnly { get; }
+
+    /// <summary>Starts a stack in a fresh temp directory on free ports; the whole stack or only Redis, Sentinels and PostgreSQL.</summary>
+    public static async Task<LocalTopology> StartAsync(bool infraOnly, TimeSpan timeout)
+    {
+        var state = Path.Combine(Path.GetTempPath(), $"runnerhub-test-{Guid.NewGuid():N}"[..28]);
+        var stack = new LocalTopology(state, PortOffsets.FindFree(), infraOnly);
+        try
+        {
+            await stack.UpAsync(timeout);
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+
+        return stack;
+    }
+
+    /// <summary>Runs <c>up</c> again: starts whatever is dead, leaves what runs alone.</summary>
+    public async Task UpAsync(TimeSpan timeout)
+    {
+        var args = new List<string> { "up", "--timeout", ((int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (InfraOnly)
+        {
+            args.AddRange(["--only", "infra"]);
+        }
+
+        await RunScriptAsync(args, timeout + TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary><c>status --json</c>, parsed.</summary>
+    public async Task<JsonObject> StatusAsync()
+    {
+        var output = await RunScriptAsync(["status", "--json"], TimeSpan.FromSeconds(60), allowExitCodes: [0, 3]);
+        return JsonNode.Parse(output)?.AsObject() ?? throw new InvalidOperationException("status --json printed nothing");
+    }
+
+    /// <summary>The pid of a piece (for example <c>redis-master</c>, <c>pg-node-1</c>), or null when it is not running.</summary>
+    public async Task<int?> PidOfAsync(string piece)
+    {
+        var status = await StatusAsync();
+        var process = status["processes"]!.AsArray().FirstOrDefault(p => (string?)p!["name"] == piece)
+            ?? throw new ArgumentException($"no piece named {piece} in status --json", nameof(piece));
+        return (bool?)process["alive"] == true ? (int?)process["pid"] : null;
+    }
+
+    /// <summary>Sends SIGKILL to a piece's whole process group, as <c>kill -9</c> would, and waits until it is gone.</summary>
+    public async Task KillAsync(string piece)
+    {
+        var pid = await PidOfAsync(piece) ?? throw new InvalidOperationException($"{piece} is not running");
+        await RunAsync("kill", ["-9", "--", $"-{pid}"], TimeSpan.FromSeconds(10), allowExitCodes: [0, 1]);
+        await Eventually.HoldsAsync(
+            $"{piece} (pid {pid}) to exit",
+            () => Task.FromResult((!Directory.Exists($"/proc/{pid}"), $"/proc/{pid} still exists")),
+            TimeSpan.FromSeconds(15));
+    }
+
+    /// <summary>A secret the stack generated, for example <c>redis-password</c>.</summary>
+    public string Secret(string name) => File.ReadAllText(Path.Combine(StateDirectory, "secrets", name)).Trim();
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunScriptAsync(["down", "--purge"], TimeSpan.FromMinutes(2));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            // Best effort: the stack may never have come up. Say so rather than hide it.
+            await Console.Error.WriteLineAsync($"runnerhub down failed for {StateDirectory}: {ex.Message}");
+        }
+    }
+
+    private Task<string> RunScriptAsync(IEnumerable<string> args, TimeSpan timeout, int[]? allowExitCodes = null) =>
+        RunAsync(
+            Repository.StackScript,
+            [.. args, "--state-dir", StateDirectory, "--port-offset", PortOffset.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            timeout,
+            allowExitCodes ?? [0]);
+
+    private static async Task<string> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, int[] allowExitCodes)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Not interactive: no colours in the output the tests read.
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}.\n{stdout}\n{stderr}");
+        }
+
+        process.WaitForExit();
+        if (!allowExitCodes.Contains(process.ExitCode))
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}.\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        }
+
+        return stdout.ToString();
+    }
+}
