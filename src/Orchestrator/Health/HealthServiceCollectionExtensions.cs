@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using RunnerHub.ServiceDefaults;
 
 namespace RunnerHub.Orchestrator.Health;
@@ -8,6 +9,7 @@ internal static class HealthServiceCollectionExtensions
 
     public static IServiceCollection AddOrchestratorHealth(this IServiceCollection services)
     {
+        services.TryAddSingleton<DatabaseReachability>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("postgres", tags: [ServiceDefaultsExtensions.ReadyTag], timeout: CheckTimeout)
             .AddCheck<SchemaHealthCheck>("schema", tags: [ServiceDefaultsExtensions.ReadyTag])

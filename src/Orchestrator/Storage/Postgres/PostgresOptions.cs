@@ -22,4 +22,12 @@ public sealed class PostgresOptions
     /// promotion with the local stack's settings.
     /// </summary>
     public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a node that had reached the primary stays ready (reporting Degraded) while the
+    /// primary is unreachable, so a failover does not take every node out of HAProxy at once;
+    /// requests meanwhile wait on <see cref="RetryBudget"/>. Default 10 s, above
+    /// pg_auto_failover's promotion time in the local stack (about 6 s). Zero turns it off.
+    /// </summary>
+    public TimeSpan ReadinessGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

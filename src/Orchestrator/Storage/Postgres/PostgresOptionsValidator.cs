@@ -21,6 +21,11 @@ internal sealed class PostgresOptionsValidator : IValidateOptions<PostgresOption
             failures.Add($"Postgres:RetryBudget {options.RetryBudget} must be between 1 s and 2 minutes.");
         }
 
+        if (options.ReadinessGrace < TimeSpan.Zero || options.ReadinessGrace > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"Postgres:ReadinessGrace {options.ReadinessGrace} must be between 0 and 5 minutes.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,0 +1,126 @@
+using System.Net;
+using RunnerHub.Testing;
+using Xunit.Abstractions;
+
+namespace RunnerHub.HaTests;
+
+[Collection(StackGroup.Name)]
+public sealed class TopologyTests(StackFixture stack, ITestOutputHelper output)
+{
+    private static readonly string[] Orchestrators = ["orchestrator-1", "orchestrator-2", "orchestrator-3"];
+
+    [Fact]
+    public async Task Up_BringsEveryPieceUpHealthy()
+    {
+        output.WriteLine($"scripts/runnerhub up took {stack.StartupTime.TotalSeconds:0.0} s (build included)");
+        Assert.True(stack.StartupTime < TimeSpan.FromMinutes(4), $"up took {stack.StartupTime}");
+
+        var status = await stack.StatusAsync();
+        var unhealthy = status["processes"]!.AsArray()
+            .Where(p => (bool?)p!["alive"] != true || (bool?)p["healthy"] != true)
+            .Select(p => $"{p!["name"]}: {p["detail"]}")
+            .ToList();
+        Assert.True(unhealthy.Count == 0, $"not healthy: {string.Join("; ", unhealthy)}");
+
+        var ready = await stack.Http.GetAsync(new Uri(stack.Api, "/health/ready"));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+        var backends = await stack.BackendServersAsync();
+        foreach (var backend in new[] { "orchestrators", "orchestrators_ws" })
+        {
+            Assert.Equal(Orchestrators, backends[backend].Where(s => s.Value == "UP").Select(s => s.Key).Order());
+        }
+
+        var masters = status["redis"]!["masterBySentinel"]!.AsObject().Select(kv => (string?)kv.Value).Distinct().ToList();
+        Assert.Single(masters);
+        Assert.NotNull(masters[0]);
+
+        var replication = status["postgres"]!["replication"]!.AsArray();
+        Assert.Contains(replication, r => (string?)r!["state"] == "streaming");
+    }
+
+    [Fact]
+    public async Task KillingAnOrchestrator_KeepsRequestsThroughHaproxySucceeding()
+    {
+        await WaitAllUpAsync();
+        const string victim = "orchestrator-2";
+        var others = await PidsAsync();
+
+        // A bounded stream of requests through HAProxy while one node is killed mid-way.
+        using var traffic = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var results = new List<HttpStatusCode>();
+        var failures = new List<string>();
+        var sender = Task.Run(async () =>
+        {
+            for (var i = 0; i < 150 && !traffic.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    var response = await stack.Http.GetAsync(new Uri(stack.Api, "/health/ready"), traffic.Token);
+                    lock (results)
+                    {
+                        results.Add(response.StatusCode);
+                    }
+                }
+                catch (HttpRequestException ex)
+                {
+                    lock (results)
+                    {
+                        failures.Add(ex.Message);
+                    }
+                }
+
+                await Task.Delay(40, traffic.Token);
+            }
+        });
+        await Task.Delay(1000);
+        await stack.Stack.KillAsync(victim);
+        var markedDown = await Eventually.HoldsAsync(
+            $"HAProxy to mark {victim} DOWN",
+            async () =>
+            {
+                var servers = (await stack.BackendServersAsync())["orchestrators"];
+                return (servers[victim].StartsWith("DOWN", StringComparison.Ordinal), $"{victim} is {servers[victim]}");
+            },
+            TimeSpan.FromSeconds(15),
+            TimeSpan.FromMilliseconds(200));
+        await sender;
+        output.WriteLine($"HAProxy marked {victim} DOWN {markedDown.TotalSeconds:0.0} s after kill -9; {results.Count} requests, {failures.Count} transport failures");
+
+        Assert.Empty(failures);
+        Assert.All(results, code => Assert.Equal(HttpStatusCode.OK, code));
+        Assert.True(results.Count >= 100, $"only {results.Count} requests were sent");
+
+        var status = await stack.StatusAsync();
+        var dead = status["processes"]!.AsArray().Single(p => (string?)p!["name"] == victim)!;
+        Assert.False((bool?)dead["alive"]);
+
+        // up again restarts only the dead node; everything else keeps its pid.
+        await stack.Stack.UpAsync(TimeSpan.FromSeconds(120));
+        var after = await PidsAsync();
+        foreach (var (name, pid) in others.Where(p => p.Key != victim))
+        {
+            Assert.True(after[name] == pid, $"{name} was restarted by a second 'up' ({pid} -> {after[name]})");
+        }
+
+        Assert.NotEqual(others[victim], after[victim]);
+        await WaitAllUpAsync();
+    }
+
+    private async Task<Dictionary<string, int?>> PidsAsync()
+    {
+        var status = await stack.StatusAsync();
+        return status["processes"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => (int?)p!["pid"]);
+    }
+
+    private Task<TimeSpan> WaitAllUpAsync() =>
+        Eventually.HoldsAsync(
+            "all three orchestrators UP in HAProxy",
+            async () =>
+            {
+                var servers = (await stack.BackendServersAsync())["orchestrators"];
+                return (servers.Values.All(s => s == "UP"), string.Join(", ", servers.Select(s => $"{s.Key}={s.Value}")));
+            },
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(250));
+}
