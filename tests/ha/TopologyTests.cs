@@ -74,8 +74,9 @@ public sealed class TopologyTests(StackFixture stack, ITestOutputHelper output)
             }
         });
         await Task.Delay(1000);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await stack.Stack.KillAsync(victim);
-        var markedDown = await Eventually.HoldsAsync(
+        await Eventually.HoldsAsync(
             $"HAProxy to mark {victim} DOWN",
             async () =>
             {
@@ -84,6 +85,7 @@ public sealed class TopologyTests(StackFixture stack, ITestOutputHelper output)
             },
             TimeSpan.FromSeconds(15),
             TimeSpan.FromMilliseconds(200));
+        var markedDown = clock.Elapsed;
         await sender;
         output.WriteLine($"HAProxy marked {victim} DOWN {markedDown.TotalSeconds:0.0} s after kill -9; {results.Count} requests, {failures.Count} transport failures");
 
@@ -104,6 +106,51 @@ public sealed class TopologyTests(StackFixture stack, ITestOutputHelper output)
         }
 
         Assert.NotEqual(others[victim], after[victim]);
+        await WaitAllUpAsync();
+    }
+
+    [Fact]
+    public async Task Sigterm_TurnsReadinessTo503WhileServing_ThenTheNodeExits()
+    {
+        await WaitAllUpAsync();
+        const string victim = "orchestrator-3";
+        var pid = (await PidsAsync())[victim] ?? throw new InvalidOperationException($"{victim} is not running");
+        var direct = new Uri($"http://127.0.0.1:{5003 + stack.Stack.PortOffset}/health/ready");
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        // The node keeps answering, but says it is not ready, so HAProxy drains it first.
+        var draining = await Eventually.HoldsAsync(
+            $"{victim} to answer /health/ready with 503 while still up",
+            async () =>
+            {
+                var response = await stack.Http.GetAsync(direct);
+                return (response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}");
+            },
+            TimeSpan.FromSeconds(2),
+            TimeSpan.FromMilliseconds(50));
+        var markedDown = await Eventually.HoldsAsync(
+            $"HAProxy to take {victim} out",
+            async () =>
+            {
+                var servers = (await stack.BackendServersAsync())["orchestrators"];
+                return (!servers[victim].StartsWith("UP", StringComparison.Ordinal), servers[victim]);
+            },
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(100));
+        var exited = await Eventually.HoldsAsync(
+            $"{victim} (pid {pid}) to exit after draining",
+            () => Task.FromResult((!Directory.Exists($"/proc/{pid}"), "still running")),
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(100));
+        output.WriteLine($"SIGTERM: readiness 503 after {draining.TotalMilliseconds:0} ms, out of HAProxy after {markedDown.TotalSeconds:0.0} s, exited after {exited.TotalSeconds:0.0} s more");
+
+        var ready = await stack.Http.GetAsync(new Uri(stack.Api, "/health/ready"));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        await stack.Stack.UpAsync(TimeSpan.FromSeconds(120));
         await WaitAllUpAsync();
     }
 
