@@ -6,12 +6,16 @@ namespace RunnerHub.Orchestrator.IntegrationTests;
 
 /// <summary>
 /// Real Redis (master, replica, three Sentinels) and a real pg_auto_failover formation (monitor,
-/// primary, synchronous standby), started once for the assembly by <c>scripts/runnerhub up
-/// --only infra</c> on free ports in a temp directory, and torn down after.
+/// primary, synchronous standby), started once for the assembly on free ports in a temp
+/// directory and torn down after. Without a Docker engine (this project's machines) everything
+/// runs as local processes through <c>scripts/runnerhub up --only infra</c>; with one, Redis
+/// and the Sentinels run as Testcontainers containers and PostgreSQL still as processes
+/// (<c>--only postgres</c>: pg_auto_failover comes from Debian packages either way).
 /// </summary>
 public sealed class InfrastructureFixture : IAsyncLifetime
 {
     private LocalTopology? _stack;
+    private ContainerRedis? _containers;
 
     public LocalTopology Stack => _stack ?? throw new InvalidOperationException("fixture not started");
 
@@ -25,7 +29,17 @@ public sealed class InfrastructureFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _stack = await LocalTopology.StartAsync(infraOnly: true, TimeSpan.FromSeconds(120));
+        if (ContainerRedis.IsDockerAvailable(out var noDocker))
+        {
+            _stack = await LocalTopology.StartAsync("postgres", TimeSpan.FromSeconds(120));
+            _containers = await ContainerRedis.StartAsync(_stack.StateDirectory, _stack.PortOffset, _stack.Secret("redis-password"));
+        }
+        else
+        {
+            await Console.Out.WriteLineAsync($"No Docker engine ({noDocker}); Redis and Sentinels run as local processes.");
+            _stack = await LocalTopology.StartAsync("infra", TimeSpan.FromSeconds(120));
+        }
+
         var status = await _stack.StatusAsync();
         var connection = status["connection"]!;
         Sentinels = (string)connection["redis"]!["sentinels"]!;
@@ -38,10 +52,30 @@ public sealed class InfrastructureFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_containers is not null)
+        {
+            await _containers.DisposeAsync();
+        }
+
         if (_stack is not null)
         {
             await _stack.DisposeAsync();
         }
+    }
+
+    /// <summary>Kills a piece (for example <c>redis-master</c>, <c>pg-node-1</c>), a process or a container.</summary>
+    public Task KillAsync(string piece) =>
+        _containers?.Owns(piece) == true ? _containers.KillAsync(piece) : Stack.KillAsync(piece);
+
+    /// <summary>Starts every dead piece again and waits until the infrastructure is healthy.</summary>
+    public async Task RestoreAsync(TimeSpan timeout)
+    {
+        if (_containers is not null)
+        {
+            await _containers.RestartStoppedAsync();
+        }
+
+        await Stack.UpAsync(timeout);
     }
 
     /// <summary>Configuration as the stack script gives an orchestrator, with overrides.</summary>

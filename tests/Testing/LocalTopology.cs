@@ -11,24 +11,28 @@ namespace RunnerHub.Testing;
 /// </summary>
 public sealed class LocalTopology : IAsyncDisposable
 {
-    private LocalTopology(string stateDirectory, int portOffset, bool infraOnly)
+    private LocalTopology(string stateDirectory, int portOffset, string? only)
     {
         StateDirectory = stateDirectory;
         PortOffset = portOffset;
-        InfraOnly = infraOnly;
+        Only = only;
     }
 
     public string StateDirectory { get; }
 
     public int PortOffset { get; }
 
-    public bool InfraOnly { get; }
+    /// <summary>What <c>up --only</c> starts: <c>infra</c>, <c>postgres</c>, or null for the whole stack.</summary>
+    public string? Only { get; }
 
-    /// <summary>Starts a stack in a fresh temp directory on free ports; the whole stack or only Redis, Sentinels and PostgreSQL.</summary>
-    public static async Task<LocalTopology> StartAsync(bool infraOnly, TimeSpan timeout)
+    /// <summary>
+    /// Starts a stack in a fresh temp directory on free ports: the whole stack (<paramref name="only"/>
+    /// null), Redis, Sentinels and PostgreSQL (<c>infra</c>), or the PostgreSQL formation (<c>postgres</c>).
+    /// </summary>
+    public static async Task<LocalTopology> StartAsync(string? only, TimeSpan timeout)
     {
         var state = Path.Combine(Path.GetTempPath(), $"runnerhub-test-{Guid.NewGuid():N}"[..28]);
-        var stack = new LocalTopology(state, PortOffsets.FindFree(), infraOnly);
+        var stack = new LocalTopology(state, PortOffsets.FindFree(), only);
         try
         {
             await stack.UpAsync(timeout);
@@ -46,9 +50,9 @@ public sealed class LocalTopology : IAsyncDisposable
     public async Task UpAsync(TimeSpan timeout)
     {
         var args = new List<string> { "up", "--timeout", ((int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (InfraOnly)
+        if (Only is not null)
         {
-            args.AddRange(["--only", "infra"]);
+            args.AddRange(["--only", Only]);
         }
 
         await RunScriptAsync(args, timeout + TimeSpan.FromMinutes(3));

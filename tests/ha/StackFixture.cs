@@ -28,7 +28,7 @@ public sealed class StackFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
-        _stack = await LocalTopology.StartAsync(infraOnly: false, TimeSpan.FromSeconds(240));
+        _stack = await LocalTopology.StartAsync(only: null, TimeSpan.FromSeconds(240));
         StartupTime = clock.Elapsed;
         await StatusAsync();
     }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using RunnerHub.Orchestrator.Storage.Postgres;
 using RunnerHub.Orchestrator.Storage.Redis;
-using StackExchange.Redis;
 
 namespace RunnerHub.Orchestrator.Diagnostics;
 
@@ -18,7 +17,7 @@ internal sealed partial class DependencyOutageExceptionHandler(IProblemDetailsSe
         var dependency = exception switch
         {
             _ when PostgresErrors.IsOutage(exception) => "PostgreSQL",
-            RedisUnavailableException or RedisConnectionException or RedisTimeoutException => "Redis",
+            _ when RedisErrors.IsOutage(exception) => "Redis",
             _ => null,
         };
         if (dependency is null)

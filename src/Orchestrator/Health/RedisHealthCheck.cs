@@ -25,7 +25,7 @@ internal sealed class RedisHealthCheck(IRedisConnection redis) : IHealthCheck
                 "master answers",
                 new Dictionary<string, object> { ["pingMs"] = Math.Round(latency.TotalMilliseconds, 2) });
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or RedisUnavailableException or OperationCanceledException)
+        catch (Exception ex) when (RedisErrors.IsOutage(ex) || ex is RedisException or TimeoutException or OperationCanceledException)
         {
             return HealthCheckResult.Unhealthy("Redis master does not answer", ex);
         }

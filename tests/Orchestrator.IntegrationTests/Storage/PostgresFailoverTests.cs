@@ -23,7 +23,7 @@ public sealed class PostgresFailoverTests(InfrastructureFixture infra, ITestOutp
         var oldPrimaryPort = await infra.PostgresPrimaryPortAsync() ?? throw new InvalidOperationException("no primary before the test");
         var victim = InfrastructureFixture.PieceOnPort(await infra.Stack.StatusAsync(), oldPrimaryPort);
         var clock = Stopwatch.StartNew();
-        await infra.Stack.KillAsync(victim);
+        await infra.KillAsync(victim);
 
         // One call rides through the failover on the resilience pipeline's retries, or answers
         // with an outage we retry here; either way the row must land on the new primary.
@@ -51,7 +51,7 @@ public sealed class PostgresFailoverTests(InfrastructureFixture infra, ITestOutp
         Assert.NotEqual(oldPrimaryPort, rows.Port);
 
         // Bring the old node back as a standby so later tests find the formation whole again.
-        await infra.Stack.UpAsync(TimeSpan.FromSeconds(120));
+        await infra.RestoreAsync(TimeSpan.FromSeconds(120));
         await Eventually.HoldsAsync(
             "the old primary to rejoin as a secondary",
             async () =>

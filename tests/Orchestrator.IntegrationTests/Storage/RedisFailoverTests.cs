@@ -29,7 +29,7 @@ public sealed class RedisFailoverTests(InfrastructureFixture infra, ITestOutputH
         var status = await infra.Stack.StatusAsync();
         var victim = InfrastructureFixture.PieceOnPort(status, int.Parse(oldMaster.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
         var clock = Stopwatch.StartNew();
-        await infra.Stack.KillAsync(victim);
+        await infra.KillAsync(victim);
 
         var promoted = await Eventually.HoldsAsync(
             "the Sentinels to agree on a new master",
@@ -37,9 +37,14 @@ public sealed class RedisFailoverTests(InfrastructureFixture infra, ITestOutputH
             TimeSpan.FromSeconds(30));
         output.WriteLine($"Sentinels promoted a new master {promoted.TotalSeconds:0.00} s after kill -9 of {victim}");
 
-        // min-replicas-to-write 1: the new master takes writes once it has a replica again, so
-        // the old master must come back (as a replica) before writes resume.
-        await infra.Stack.UpAsync(TimeSpan.FromSeconds(60));
+        // min-replicas-to-write 1: the new master refuses writes until it has a replica again
+        // (NOREPLICAS), and that refusal must read as an outage (503), not a bug (500).
+        var refused = await Record.ExceptionAsync(() => redis.GetDatabase().StringSetAsync(key, "during"));
+        Assert.True(refused is not null && RedisErrors.IsOutage(refused), $"a write with no replica left: {refused?.GetType().Name}: {refused?.Message}");
+        output.WriteLine($"write with no replica: {refused!.GetType().Name}: {refused.Message}");
+
+        // The old master comes back (as a replica) and writes resume.
+        await infra.RestoreAsync(TimeSpan.FromSeconds(60));
         var resumed = await Eventually.HoldsAsync(
             "a write through the Sentinel-aware connection to succeed",
             async () => (await redis.GetDatabase().StringSetAsync(key, "after"), "SET answered false"),
