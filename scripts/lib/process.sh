@@ -58,13 +58,16 @@ start_piece() {
 
 # Every pid that belongs to a piece: its session (everything it forked that did not leave)
 # plus all descendants of the leader (PostgreSQL backends call setsid themselves).
-piece_tree() {
-    local leader=$1
-    ps -e -o pid= -o ppid= -o sid= | awk -v root="$leader" '
-        { pid[NR] = $1; ppid[NR] = $2; sid[NR] = $3 }
+piece_tree() { ps_closure sid "$1" 1; }
+
+# ps_closure FIELD VALUE WITH_LEADER: pids whose FIELD (sid or pgid) is VALUE, plus all their
+# descendants; the process VALUE itself only when WITH_LEADER is 1.
+ps_closure() {
+    ps -e -o pid= -o ppid= -o "$1"= | awk -v v="$2" -v leader="$3" '
+        { pid[NR] = $1; ppid[NR] = $2; grp[NR] = $3 }
         END {
-            keep[root] = 1
-            for (i = 1; i <= NR; i++) if (sid[i] == root) keep[pid[i]] = 1
+            if (leader) keep[v] = 1
+            for (i = 1; i <= NR; i++) if (grp[i] == v && (leader || pid[i] != v)) keep[pid[i]] = 1
             do {
                 changed = 0
                 for (i = 1; i <= NR; i++)
@@ -82,17 +85,7 @@ piece_orphans() {
     [[ -r $file ]] || return 0
     pid=$(<"$file")
     [[ $pid =~ ^[0-9]+$ ]] || return 0
-    ps -e -o pid= -o ppid= -o pgid= | awk -v g="$pid" '
-        { pid[NR] = $1; ppid[NR] = $2; pgid[NR] = $3 }
-        END {
-            for (i = 1; i <= NR; i++) if (pgid[i] == g && pid[i] != g) keep[pid[i]] = 1
-            do {
-                changed = 0
-                for (i = 1; i <= NR; i++)
-                    if (!(pid[i] in keep) && (ppid[i] in keep)) { keep[pid[i]] = 1; changed = 1 }
-            } while (changed)
-            for (p in keep) print p
-        }'
+    ps_closure pgid "$pid" 0
 }
 
 # Before a dead piece is started again: stop what is left of its previous run, so a half-dead
