@@ -323,6 +323,8 @@ DO \$\$ BEGIN
 END \$\$;
 ALTER ROLE runnerhub WITH LOGIN CREATEDB PASSWORD '$password';
 ALTER DATABASE runnerhub OWNER TO runnerhub;
+-- /health/database reads replication state and lag from pg_stat_replication.
+GRANT pg_monitor TO runnerhub;
 SQL
     local n data
     for n in "${PG_NODES[@]}"; do

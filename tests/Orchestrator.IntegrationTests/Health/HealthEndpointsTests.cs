@@ -30,7 +30,9 @@ public sealed class HealthEndpointsTests(InfrastructureFixture infra)
         Assert.False((bool?)database["primary"]!["inRecovery"]);
         Assert.Equal($"127.0.0.1:{await infra.PostgresPrimaryPortAsync()}", (string?)database["primary"]!["address"]);
         Assert.True((bool?)database["standby"]!["inRecovery"]);
-        Assert.Single(database["replicas"]!.AsArray());
+        var replica = Assert.Single(database["replicas"]!.AsArray())!;
+        Assert.Equal("streaming", (string?)replica["state"]);
+        Assert.NotNull((long?)replica["lagBytes"]);
 
         var leadership = await Json(client, "/health/leadership");
         Assert.Equal("orchestrator-7", (string?)leadership["nodeId"]);
