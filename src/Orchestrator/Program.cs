@@ -4,6 +4,7 @@ using RunnerHub.Orchestrator.Leadership;
 using RunnerHub.Orchestrator.Node;
 using RunnerHub.Orchestrator.Storage.Postgres;
 using RunnerHub.Orchestrator.Storage.Redis;
+using RunnerHub.Orchestrator.Webhooks;
 using RunnerHub.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,12 +16,14 @@ builder.Services.AddPostgresStorage();
 builder.Services.AddRedisStorage();
 builder.Services.AddLeadership();
 builder.Services.AddOrchestratorHealth();
+builder.Services.AddWebhooks();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.MapDefaultEndpoints();
 app.MapOrchestratorHealth();
+app.MapWebhooks();
 
 return await app.RunOrReportConfigurationErrorsAsync();
 

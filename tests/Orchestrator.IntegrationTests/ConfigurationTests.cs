@@ -32,5 +32,6 @@ public sealed class ConfigurationTests
         Assert.Contains("Node:Id 'Not A Valid Id'", errors, StringComparison.Ordinal);
         Assert.Contains("Redis:Sentinels entry 'nohostport'", errors, StringComparison.Ordinal);
         Assert.Contains("Postgres:ConnectionString is required", errors, StringComparison.Ordinal);
+        Assert.Contains("Webhooks:Secret is required", errors, StringComparison.Ordinal);
     }
 }

@@ -27,6 +27,9 @@ public sealed class InfrastructureFixture : IAsyncLifetime
 
     public string PostgresUri { get; private set; } = "";
 
+    /// <summary>The webhook secret the in-process orchestrators are configured with.</summary>
+    public string WebhookSecret { get; } = $"test-secret-{Guid.NewGuid():N}";
+
     public async Task InitializeAsync()
     {
         if (ContainerRedis.IsDockerAvailable(out var noDocker))
@@ -88,6 +91,7 @@ public sealed class InfrastructureFixture : IAsyncLifetime
             ["Redis:ServiceName"] = ServiceName,
             ["Redis:Password"] = RedisPassword,
             ["Postgres:ConnectionString"] = PostgresUri,
+            ["Webhooks:Secret"] = WebhookSecret,
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

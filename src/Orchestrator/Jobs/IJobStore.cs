@@ -1,0 +1,15 @@
+namespace RunnerHub.Orchestrator.Jobs;
+
+/// <summary>The system of record for jobs and webhook deliveries (PostgreSQL).</summary>
+internal interface IJobStore
+{
+    /// <summary>
+    /// Records the delivery and applies its event to the job in one transaction, so a job is
+    /// never stored without its delivery or the other way round. A delivery id seen before
+    /// (on any node) changes nothing and returns the answer stored the first time.
+    /// </summary>
+    Task<DeliveryOutcome> ApplyAsync(WorkflowJobEvent jobEvent, string nodeId, CancellationToken cancellationToken);
+}
+
+/// <summary>What a delivery did: the HTTP status it was answered with, and the job's state after it.</summary>
+internal sealed record DeliveryOutcome(int StatusCode, string Outcome, long JobId, JobState State, bool Duplicate);

@@ -1,0 +1,13 @@
+namespace RunnerHub.Orchestrator.Webhooks;
+
+internal static class WebhookEndpoints
+{
+    public static WebApplication MapWebhooks(this WebApplication app)
+    {
+        app.MapGroup("/api/webhooks")
+            .MapPost("/github", (HttpRequest request, WebhookReceiver receiver, CancellationToken cancellationToken) =>
+                receiver.ReceiveAsync(request, cancellationToken))
+            .DisableAntiforgery();
+        return app;
+    }
+}
