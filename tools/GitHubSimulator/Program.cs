@@ -1,6 +1,13 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RunnerHub.GitHubSimulator;
+using RunnerHub.GitHubSimulator.Control;
+using RunnerHub.GitHubSimulator.Faults;
+using RunnerHub.GitHubSimulator.GitHubApi;
+using RunnerHub.GitHubSimulator.Jobs;
+using RunnerHub.GitHubSimulator.Runners;
+using RunnerHub.GitHubSimulator.Summary;
+using RunnerHub.GitHubSimulator.Webhooks;
 
 // A stand-in for GitHub, which these machines cannot reach. It shares no code with the
 // orchestrator on purpose: if it did, it would agree with the orchestrator's bugs.
@@ -13,16 +20,23 @@ builder.Logging.AddSimpleConsole(o =>
 });
 builder.Services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName).ValidateOnStart();
 builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>());
+builder.Services.AddProblemDetails();
+builder.Services.AddFaults();
+builder.Services.AddJobs();
+builder.Services.AddWebhooks();
+builder.Services.AddRunners();
+builder.Services.AddGitHubApi();
 
 var app = builder.Build();
 
-app.MapGet("/", (IOptions<SimulatorOptions> options) => TypedResults.Ok(new
-{
-    name = "RunnerHub GitHub simulator",
-    webhookUrl = options.Value.WebhookUrl,
-}));
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "Healthy" }));
-app.MapGet("/health/ready", () => TypedResults.Ok(new { status = "Healthy" }));
+app.MapIndex();
+app.MapState();
+app.MapFaults();
+app.MapJobs();
+app.MapWebhooks();
+app.MapRunners();
+app.MapSummary();
+app.MapGitHubApi();
 
 try
 {
@@ -39,3 +53,6 @@ catch (OptionsValidationException ex)
 
     return 2;
 }
+
+/// <summary>The simulator's entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,6 +1,6 @@
 namespace RunnerHub.GitHubSimulator;
 
-/// <summary>Where the simulated GitHub sends its webhooks. Section <c>Simulator</c>.</summary>
+/// <summary>The simulated GitHub's settings. Section <c>Simulator</c>.</summary>
 public sealed class SimulatorOptions
 {
     /// <summary>Configuration section: <c>Simulator</c>.</summary>
@@ -11,4 +11,28 @@ public sealed class SimulatorOptions
 
     /// <summary>The secret the webhooks are signed with (<c>X-Hub-Signature-256</c>). Required.</summary>
     public string WebhookSecret { get; set; } = "";
+
+    /// <summary>How long GitHub waits for a webhook answer before recording the delivery as failed. Default 10 s, as on GitHub.</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many webhook requests may be in flight at once. Default 64.</summary>
+    public int DeliveryConcurrency { get; set; } = 64;
+
+    /// <summary>With the <c>reorder</c> fault, how long a partly filled reorder buffer waits before it is sent anyway. Default 500 ms.</summary>
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a started runner (<c>run.sh</c>) waits for a matching queued job before it gives up with no job. Default 60 s.</summary>
+    public TimeSpan RunnerJobWait { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>API calls allowed per hour window (<c>x-ratelimit-limit</c>). Default 5000, a GitHub App installation's base limit.</summary>
+    public int ApiRateLimit { get; set; } = 5000;
+
+    /// <summary>The GitHub App installation id the API reports and webhooks carry. Default 1.</summary>
+    public long InstallationId { get; set; } = 1;
+
+    /// <summary>The GitHub App id (<c>X-GitHub-Hook-Installation-Target-ID</c>, ping's <c>hook.app_id</c>). Default 1.</summary>
+    public long AppId { get; set; } = 1;
+
+    /// <summary>Most jobs kept in memory; <c>POST /jobs</c> beyond it is refused until <c>DELETE /_simulator/state</c>. Default 200000.</summary>
+    public int MaxJobs { get; set; } = 200_000;
 }

@@ -17,6 +17,23 @@ internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOpti
             failures.Add("Simulator:WebhookSecret is required: GitHub signs every webhook, and so does the simulator.");
         }
 
+        RequireRange(failures, "DeliveryTimeout", options.DeliveryTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+        RequireRange(failures, "ReorderWindow", options.ReorderWindow, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        RequireRange(failures, "RunnerJobWait", options.RunnerJobWait, TimeSpan.Zero, TimeSpan.FromHours(24));
+        RequireRange(failures, "DeliveryConcurrency", options.DeliveryConcurrency, 1, 1024);
+        RequireRange(failures, "ApiRateLimit", options.ApiRateLimit, 1, 1_000_000);
+        RequireRange(failures, "MaxJobs", options.MaxJobs, 1, 10_000_000);
+        RequireRange(failures, "InstallationId", options.InstallationId, 1, long.MaxValue);
+        RequireRange(failures, "AppId", options.AppId, 1, long.MaxValue);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void RequireRange<T>(List<string> failures, string key, T value, T min, T max)
+        where T : IComparable<T>
+    {
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            failures.Add($"Simulator:{key} is {value}; it must be between {min} and {max}.");
+        }
     }
 }

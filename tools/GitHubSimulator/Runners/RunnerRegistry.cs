@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using RunnerHub.GitHubSimulator.Jobs;
+
+namespace RunnerHub.GitHubSimulator.Runners;
+
+/// <summary>
+/// The self-hosted runners registered with the simulated GitHub. Names are unique within a
+/// scope (repository or organization), as on GitHub. A JIT runner is ephemeral: once it has run
+/// a job GitHub removes it; one that got no job stays registered (offline) until deleted.
+/// </summary>
+internal sealed class RunnerRegistry(SimulatorIds ids, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, RegisteredRunner> _runners = [];
+
+    // Ephemeral runners removed after their job, kept so a second use of their JIT config is
+    // refused as "used" (409), not "unknown" (404).
+    private readonly Dictionary<long, RegisteredRunner> _finished = [];
+
+    public (RunnerSnapshot? Runner, string? JitConfig) Register(RunnerScope scope, string name, IReadOnlyList<string> labels, string workFolder)
+    {
+        lock (_gate)
+        {
+            if (_runners.Values.Any(r => r.Scope.Key == scope.Key && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                return (null, null);
+            }
+
+            var secret = RandomNumberGenerator.GetBytes(32);
+            var runner = new RegisteredRunner(ids.NextRunner(), name, [.. labels], scope, secret, time.GetUtcNow());
+            _runners.Add(runner.Id, runner);
+            return (runner.Snapshot(), JitConfig.Encode(runner.Id, name, scope, workFolder, secret));
+        }
+    }
+
+    /// <summary>A runner process starts with its JIT config: the config must be known, carry the right secret, and be unused.</summary>
+    public (RunnerSnapshot? Runner, RunnerStartProblem Problem) Start(long runnerId, byte[] secret)
+    {
+        lock (_gate)
+        {
+            if ((!_runners.TryGetValue(runnerId, out var runner) && !_finished.TryGetValue(runnerId, out runner))
+                || !CryptographicOperations.FixedTimeEquals(runner.Secret, secret))
+            {
+                return (null, RunnerStartProblem.Unknown);
+            }
+
+            if (runner.Started)
+            {
+                return (runner.Snapshot(), RunnerStartProblem.AlreadyUsed);
+            }
+
+            runner.Started = true;
+            runner.Online = true;
+            return (runner.Snapshot(), RunnerStartProblem.None);
+        }
+    }
+
+    public void SetBusy(long runnerId, bool busy) => Update(runnerId, r => r.Busy = busy);
+
+    /// <summary>The runner process ended: removed if it ran a job (ephemeral), else left registered and offline.</summary>
+    public void Ended(long runnerId, bool ranJob)
+    {
+        lock (_gate)
+        {
+            if (ranJob && _runners.Remove(runnerId, out var finished))
+            {
+                finished.Online = false;
+                finished.Busy = false;
+                _finished[runnerId] = finished;
+            }
+            else if (_runners.TryGetValue(runnerId, out var runner))
+            {
+                runner.Online = false;
+                runner.Busy = false;
+            }
+        }
+    }
+
+    public IReadOnlyList<RunnerSnapshot> List(RunnerScope scope)
+    {
+        lock (_gate)
+        {
+            return [.. _runners.Values.Where(r => r.Scope.Key == scope.Key).OrderBy(r => r.Id).Select(r => r.Snapshot())];
+        }
+    }
+
+    public RunnerSnapshot? Get(RunnerScope scope, long runnerId)
+    {
+        lock (_gate)
+        {
+            return _runners.TryGetValue(runnerId, out var r) && r.Scope.Key == scope.Key ? r.Snapshot() : null;
+        }
+    }
+
+    /// <summary>Deletes a runner; refused while it runs a job (GitHub answers 422 then).</summary>
+    public (bool Found, bool Busy) Delete(RunnerScope scope, long runnerId)
+    {
+        lock (_gate)
+        {
+            if (!_runners.TryGetValue(runnerId, out var runner) || runner.Scope.Key != scope.Key)
+            {
+                return (false, false);
+            }
+
+            if (runner.Busy)
+            {
+                return (true, true);
+            }
+
+            _runners.Remove(runnerId);
+            return (true, false);
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _runners.Count;
+            }
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _runners.Clear();
+            _finished.Clear();
+        }
+    }
+
+    private void Update(long runnerId, Action<RegisteredRunner> change)
+    {
+        lock (_gate)
+        {
+            if (_runners.TryGetValue(runnerId, out var runner))
+            {
+                change(runner);
+            }
+        }
+    }
+}
