@@ -2,6 +2,7 @@ using RunnerHub.Orchestrator.Diagnostics;
 using RunnerHub.Orchestrator.Health;
 using RunnerHub.Orchestrator.Leadership;
 using RunnerHub.Orchestrator.Node;
+using RunnerHub.Orchestrator.Runners;
 using RunnerHub.Orchestrator.Storage.Postgres;
 using RunnerHub.Orchestrator.Storage.Redis;
 using RunnerHub.Orchestrator.Webhooks;
@@ -17,13 +18,17 @@ builder.Services.AddRedisStorage();
 builder.Services.AddLeadership();
 builder.Services.AddOrchestratorHealth();
 builder.Services.AddWebhooks();
+builder.Services.AddRunners();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapOrchestratorHealth();
 app.MapWebhooks();
+app.MapRunners();
 
 return await app.RunOrReportConfigurationErrorsAsync();
 

@@ -33,5 +33,6 @@ public sealed class ConfigurationTests
         Assert.Contains("Redis:Sentinels entry 'nohostport'", errors, StringComparison.Ordinal);
         Assert.Contains("Postgres:ConnectionString is required", errors, StringComparison.Ordinal);
         Assert.Contains("Webhooks:Secret is required", errors, StringComparison.Ordinal);
+        Assert.Contains("Operator:Token is required", errors, StringComparison.Ordinal);
     }
 }

@@ -30,6 +30,9 @@ public sealed class InfrastructureFixture : IAsyncLifetime
     /// <summary>The webhook secret the in-process orchestrators are configured with.</summary>
     public string WebhookSecret { get; } = $"test-secret-{Guid.NewGuid():N}";
 
+    /// <summary>The operator token the in-process orchestrators are configured with.</summary>
+    public string OperatorToken { get; } = $"test-operator-{Guid.NewGuid():N}";
+
     public async Task InitializeAsync()
     {
         if (ContainerRedis.IsDockerAvailable(out var noDocker))
@@ -92,6 +95,9 @@ public sealed class InfrastructureFixture : IAsyncLifetime
             ["Redis:Password"] = RedisPassword,
             ["Postgres:ConnectionString"] = PostgresUri,
             ["Webhooks:Secret"] = WebhookSecret,
+            ["Operator:Token"] = OperatorToken,
+            ["Runners:HeartbeatInterval"] = "00:00:00.200",
+            ["Runners:OfflineAfter"] = "00:00:02",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

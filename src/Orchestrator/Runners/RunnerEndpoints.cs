@@ -1,0 +1,145 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using RunnerHub.Contracts;
+using RunnerHub.Contracts.Hub;
+using RunnerHub.Orchestrator.Operators;
+
+namespace RunnerHub.Orchestrator.Runners;
+
+/// <summary>
+/// Runner registration (open, token in the body) and the operator's runner API (operator token):
+/// create registration tokens, list, drain, remove. Plus the SignalR hub.
+/// </summary>
+internal static class RunnerEndpoints
+{
+    public static WebApplication MapRunners(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/runners");
+        api.MapPost("/register", RegisterAsync).AllowAnonymous();
+
+        var operatorApi = api.MapGroup("").RequireAuthorization(OperatorPolicy.Name);
+        operatorApi.MapPost("/registration-tokens", CreateRegistrationTokenAsync);
+        operatorApi.MapGet("/", ListAsync);
+        operatorApi.MapPost("/{name}/drain", (string name, IRunnerStore runners, ILogger<RunnerRecord> logger, CancellationToken ct) => SetDrainingAsync(name, true, runners, logger, ct));
+        operatorApi.MapPost("/{name}/resume", (string name, IRunnerStore runners, ILogger<RunnerRecord> logger, CancellationToken ct) => SetDrainingAsync(name, false, runners, logger, ct));
+        operatorApi.MapDelete("/{name}", RemoveAsync);
+
+        app.MapHub<RunnerHubService>(RunnerHubRoutes.Hub);
+        return app;
+    }
+
+    internal static async Task<Results<Created<RegistrationTokenResponse>, ValidationProblem>> CreateRegistrationTokenAsync(
+        CreateRegistrationTokenRequest? request, IRunnerStore runners, IOptions<RunnersOptions> options, TimeProvider time, ILogger<RunnerRecord> logger, CancellationToken ct)
+    {
+        var lifetime = request?.ExpiresInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.RegistrationTokenLifetime;
+        if (lifetime < TimeSpan.FromMinutes(1) || lifetime > TimeSpan.FromDays(30))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["expiresInSeconds"] = ["must be between 60 and 2592000"] });
+        }
+
+        var token = Secrets.New(Secrets.RegistrationTokenPrefix);
+        var expiresAt = time.GetUtcNow() + lifetime;
+        await runners.CreateRegistrationTokenAsync(Secrets.Hash(token), "operator", expiresAt, ct);
+        Log.TokenCreated(logger, expiresAt);
+        return TypedResults.Created((string?)null, new RegistrationTokenResponse(token, expiresAt));
+    }
+
+    internal static async Task<Results<Ok<RegisterRunnerResponse>, ValidationProblem, UnauthorizedHttpResult>> RegisterAsync(
+        RegisterRunnerRequest request, IRunnerStore runners, ILogger<RunnerRecord> logger, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Token))
+        {
+            errors["token"] = ["a registration token is required"];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100 || request.Name.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            errors["name"] = ["1-100 characters, no spaces or control characters"];
+        }
+
+        if (!LabelSet.TryFrom(request.Labels ?? [], out var labels, out var labelError))
+        {
+            errors["labels"] = [labelError];
+        }
+
+        if (request.Slots is < 1 or > 64)
+        {
+            errors["slots"] = ["between 1 and 64"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var credential = Secrets.New(Secrets.CredentialPrefix);
+        var runnerId = await runners.RegisterAsync(Secrets.Hash(request.Token), request.Name, labels!, request.Slots, Secrets.Hash(credential), ct);
+        if (runnerId is null)
+        {
+            Log.RegistrationRefused(logger, request.Name);
+            return TypedResults.Unauthorized();
+        }
+
+        Log.Registered(logger, request.Name, runnerId.Value, labels!.ToString(), request.Slots);
+        return TypedResults.Ok(new RegisterRunnerResponse(runnerId.Value, credential));
+    }
+
+    internal static async Task<Ok<IReadOnlyList<RunnerView>>> ListAsync(IRunnerStore runners, IOptions<RunnersOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var offlineAfter = options.Value.OfflineAfter;
+        var list = await runners.ListAsync(ct);
+        return TypedResults.Ok<IReadOnlyList<RunnerView>>([.. list.Select(r => RunnerView.From(r, now, offlineAfter))]);
+    }
+
+    private static async Task<Results<NoContent, NotFound<string>>> SetDrainingAsync(string name, bool draining, IRunnerStore runners, ILogger<RunnerRecord> logger, CancellationToken ct)
+    {
+        if (!await runners.SetDrainingAsync(name, draining, ct))
+        {
+            return TypedResults.NotFound($"no runner named '{name}'");
+        }
+
+        Log.OperatorAction(logger, draining ? "drained" : "resumed", name);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<NoContent, NotFound<string>>> RemoveAsync(string name, IRunnerStore runners, ILogger<RunnerRecord> logger, CancellationToken ct)
+    {
+        if (!await runners.RemoveAsync(name, ct))
+        {
+            return TypedResults.NotFound($"no runner named '{name}'");
+        }
+
+        Log.OperatorAction(logger, "removed", name);
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>Body of <c>POST /api/runners/registration-tokens</c> (optional).</summary>
+internal sealed record CreateRegistrationTokenRequest(int? ExpiresInSeconds);
+
+/// <summary>A new registration token; shown once.</summary>
+internal sealed record RegistrationTokenResponse(string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>A runner as the operator sees it.</summary>
+internal sealed record RunnerView(
+    Guid RunnerId,
+    string Name,
+    string Status,
+    IReadOnlyList<string> Labels,
+    int Slots,
+    int FreeSlots,
+    string? Node,
+    string? Version,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset? LastHeartbeatAt)
+{
+    /// <summary>removed, draining, online (connected and heard from within <paramref name="offlineAfter"/>) or offline.</summary>
+    public static RunnerView From(RunnerRecord r, DateTimeOffset now, TimeSpan offlineAfter)
+    {
+        var online = r.NodeId is not null && r.LastHeartbeatAt is { } seen && now - seen < offlineAfter;
+        var status = r.Removed ? "removed" : !online ? "offline" : r.Draining ? "draining" : "online";
+        return new RunnerView(r.RunnerId, r.Name, status, r.Labels, r.Slots, online ? r.FreeSlots : 0, online ? r.NodeId : null, r.Version, r.RegisteredAt, r.LastHeartbeatAt);
+    }
+}
