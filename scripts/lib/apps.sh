@@ -109,10 +109,20 @@ runner_labels() {
     esac
 }
 
+# A registration token for a runner that has no identity yet (operator API through HAProxy).
+registration_token() {
+    curl -fsS --max-time 10 --retry 5 --retry-all-errors --retry-delay 1 -X POST -H "Authorization: Bearer $(secret operator-token)" \
+        "http://127.0.0.1:$(port http)/api/runners/registration-tokens" | jq -r .token
+}
+
 start_runner() {
-    local name=$1
+    local name=$1 token=''
     mkdir -p "$STATE/runners/$name"
+    if [[ ! -s $STATE/runners/$name/identity.json ]]; then
+        token=$(registration_token) || die "could not get a registration token for $name from http://127.0.0.1:$(port http)"
+    fi
     start_piece "$name" env \
+        Runner__RegistrationToken="$token" \
         ASPNETCORE_URLS="http://127.0.0.1:$(port "$name")" \
         DOTNET_ENVIRONMENT=Production \
         Runner__Name="$name" \
@@ -120,7 +130,6 @@ start_runner() {
         Runner__Slots=2 \
         Runner__OrchestratorUrl="http://127.0.0.1:$(port ws)" \
         Runner__StateDirectory="$STATE/runners/$name" \
-        Runner__OperatorToken="$(secret operator-token)" \
         ASPNETCORE_CONTENTROOT="$STATE/app/proxy-runner" \
         dotnet "$(app_dll proxy-runner)"
 }

@@ -1,3 +1,4 @@
+using RunnerHub.ProxyRunner.Connection;
 using RunnerHub.ProxyRunner.Registration;
 using RunnerHub.ServiceDefaults;
 
@@ -5,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("runnerhub-proxy-runner");
 builder.Services.AddRegistration();
+builder.Services.AddConnection();
 
 var app = builder.Build();
 

@@ -154,6 +154,41 @@ public sealed class TopologyTests(StackFixture stack, ITestOutputHelper output)
         await WaitAllUpAsync();
     }
 
+    [Fact]
+    public async Task KillingTheRunnersNode_TheRunnersReconnectToAnotherNode()
+    {
+        await WaitAllUpAsync();
+        var before = await OnlineRunnersAsync();
+        Assert.True(before.Count == 2, $"runners online before: {string.Join(", ", before)}");
+        var victim = before.Values.First();
+
+        await stack.Stack.KillAsync(victim);
+        var moved = await Eventually.HoldsAsync(
+            $"both runners online on a node other than {victim}",
+            async () =>
+            {
+                var now = await OnlineRunnersAsync();
+                return (now.Count == 2 && now.Values.All(n => n != victim), string.Join(", ", now.Select(r => $"{r.Key}@{r.Value}")));
+            },
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(250));
+        output.WriteLine($"kill -9 of {victim}: both runners online elsewhere after {moved.TotalSeconds:0.0} s");
+
+        await stack.Stack.UpAsync(TimeSpan.FromSeconds(120));
+        await WaitAllUpAsync();
+    }
+
+    /// <summary>Runner name to the node it is connected to, for the runners the operator API shows online.</summary>
+    private async Task<Dictionary<string, string>> OnlineRunnersAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Api, "/api/runners"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", stack.Stack.Secret("operator-token"));
+        using var response = await stack.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var list = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+        return list.Where(r => (string?)r!["status"] == "online").ToDictionary(r => (string)r!["name"]!, r => (string)r!["node"]!);
+    }
+
     private async Task<Dictionary<string, int?>> PidsAsync()
     {
         var status = await stack.StatusAsync();

@@ -12,7 +12,7 @@ internal static class RegistrationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>());
         services.AddHealthChecks()
             .AddCheck<StateDirectoryHealthCheck>("state-directory", tags: [ServiceDefaultsExtensions.ReadyTag]);
-        services.AddHostedService<RunnerAnnouncement>();
+        services.AddHostedService<StartupAnnouncement>();
         return services;
     }
 }

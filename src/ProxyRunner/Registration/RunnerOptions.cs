@@ -23,4 +23,11 @@ public sealed class RunnerOptions
 
     /// <summary>Where this runner keeps its identity and job logs. Required.</summary>
     public string StateDirectory { get; set; } = "";
+
+    /// <summary>
+    /// A registration token from an operator (<c>POST /api/runners/registration-tokens</c>), used
+    /// once to register; afterwards the runner keeps its id and credential in
+    /// <see cref="StateDirectory"/> and needs no token. Required only for the first start.
+    /// </summary>
+    public string? RegistrationToken { get; set; }
 }

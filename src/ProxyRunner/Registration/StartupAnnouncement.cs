@@ -4,7 +4,7 @@ using RunnerHub.Contracts;
 namespace RunnerHub.ProxyRunner.Registration;
 
 /// <summary>Says at start-up who this runner is and what it offers, so the log shows it at a glance.</summary>
-internal sealed partial class RunnerAnnouncement(IOptions<RunnerOptions> options, ILogger<RunnerAnnouncement> logger) : IHostedService
+internal sealed partial class StartupAnnouncement(IOptions<RunnerOptions> options, ILogger<StartupAnnouncement> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
