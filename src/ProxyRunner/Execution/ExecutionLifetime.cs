@@ -1,0 +1,22 @@
+namespace RunnerHub.ProxyRunner.Execution;
+
+/// <summary>
+/// Ties the executor to the host: drains running jobs when it stops. Draining happens in
+/// <see cref="StoppingAsync"/>, before any hosted service stops, so the connection that reports
+/// the exits is still up whatever order the features were registered in.
+/// </summary>
+internal sealed class ExecutionLifetime(IJobExecutor executor) : IHostedLifecycleService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => executor.StopAsync(cancellationToken);
+
+    // Safe twice: a host that skipped StoppingAsync still drains here.
+    public Task StopAsync(CancellationToken cancellationToken) => executor.StopAsync(cancellationToken);
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
