@@ -7,7 +7,7 @@ internal static class ExecutionServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the job executor (<see cref="IJobExecutor"/>), its validated <c>Execution</c> options,
-    /// and its lifetime: running jobs are drained at stop.
+    /// and its lifetime: leftovers of a previous run are dealt with at start, running jobs drained at stop.
     /// </summary>
     public static IServiceCollection AddExecution(this IServiceCollection services)
     {

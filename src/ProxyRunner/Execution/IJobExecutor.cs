@@ -46,6 +46,19 @@ internal interface IJobExecutor
     Task<JobExited?> CancelAsync(long jobId, int attempt, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Deals with the jobs a previous run of this proxy runner left behind (its state files), once
+    /// at start-up before any job is started. A job whose process still runs (same pid and same
+    /// start time, same boot) is killed with its group and reported
+    /// <see cref="JobExitKind.Orphaned"/>: its JIT config was single-use, so it cannot be
+    /// restarted, and adopting it would mean reporting for a dispatch whose lease the
+    /// orchestrator may already have expired and handed to another runner; killing it frees the
+    /// machine and lets GitHub and the orchestrator see the attempt end. A job whose process is
+    /// gone is reported <see cref="JobExitKind.Unknown"/>; a pid now used by another process is
+    /// never signalled. Every report is also published on <see cref="Events"/>.
+    /// </summary>
+    Task<IReadOnlyList<JobExited>> FindLeftoversAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stops taking jobs and lets the running ones finish until <paramref name="cancellationToken"/>
     /// fires (the host's shutdown timeout), then kills them (<see cref="JobExitKind.KilledOnShutdown"/>).
     /// Safe to call twice.

@@ -14,7 +14,7 @@ internal enum JobExitKind
 
     /// <summary>
     /// A previous run of this proxy runner started it and died; it was still running at start-up
-    /// and was killed.
+    /// and was killed (see <see cref="IJobExecutor.FindLeftoversAsync"/>).
     /// </summary>
     Orphaned,
 
