@@ -130,6 +130,8 @@ start_runner() {
         Runner__Slots=2 \
         Runner__OrchestratorUrl="http://127.0.0.1:$(port ws)" \
         Runner__StateDirectory="$STATE/runners/$name" \
+        Execution__RunnerDirectory="$STATE/app/github-simulator" \
+        GITHUB_SIMULATOR_URL="http://127.0.0.1:$(port github-simulator)" \
         ASPNETCORE_CONTENTROOT="$STATE/app/proxy-runner" \
         dotnet "$(app_dll proxy-runner)"
 }

@@ -1,4 +1,6 @@
 using RunnerHub.Orchestrator.Diagnostics;
+using RunnerHub.Orchestrator.Dispatch;
+using RunnerHub.Orchestrator.GitHub;
 using RunnerHub.Orchestrator.Health;
 using RunnerHub.Orchestrator.Leadership;
 using RunnerHub.Orchestrator.Node;
@@ -19,6 +21,8 @@ builder.Services.AddLeadership();
 builder.Services.AddOrchestratorHealth();
 builder.Services.AddWebhooks();
 builder.Services.AddRunners();
+builder.Services.AddGitHub();
+builder.Services.AddDispatch();
 
 var app = builder.Build();
 

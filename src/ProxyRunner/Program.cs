@@ -1,4 +1,5 @@
 using RunnerHub.ProxyRunner.Connection;
+using RunnerHub.ProxyRunner.Execution;
 using RunnerHub.ProxyRunner.Registration;
 using RunnerHub.ServiceDefaults;
 
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("runnerhub-proxy-runner");
 builder.Services.AddRegistration();
+builder.Services.AddExecution();
 builder.Services.AddConnection();
 
 var app = builder.Build();

@@ -98,6 +98,8 @@ public sealed class InfrastructureFixture : IAsyncLifetime
             ["Operator:Token"] = OperatorToken,
             ["Runners:HeartbeatInterval"] = "00:00:00.200",
             ["Runners:OfflineAfter"] = "00:00:02",
+            ["GitHub:ApiBaseUrl"] = "http://127.0.0.1:9/",
+            ["GitHub:Token"] = "test-token",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

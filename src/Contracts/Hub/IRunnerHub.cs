@@ -12,6 +12,9 @@ public interface IRunnerHub
 
     /// <summary>Keeps the runner online and extends the leases of the dispatches it runs.</summary>
     Task Heartbeat(RunnerHeartbeat heartbeat);
+
+    /// <summary>A dispatched job's runner process ended (or could not start): its slot is free again.</summary>
+    Task JobExited(JobExitReport report);
 }
 
 /// <summary>What the orchestrator may tell a connected proxy runner.</summary>
@@ -19,6 +22,12 @@ public interface IRunnerClient
 {
     /// <summary>Stop taking new work; finish what runs (or resume taking work when <paramref name="draining"/> is false).</summary>
     Task Drain(bool draining);
+
+    /// <summary>
+    /// Start an ephemeral actions runner for a job. The answer says whether the runner process
+    /// started; a runner that is full or draining refuses and the job goes back to its queue.
+    /// </summary>
+    Task<DispatchAck> Dispatch(JobDispatch dispatch);
 }
 
 /// <summary>The SignalR route of the runner hub and the method names, shared by both sides.</summary>
@@ -50,3 +59,32 @@ public sealed record AnnounceAck(Guid RunnerId, string NodeId, bool Draining, Ti
 /// <param name="FreeSlots">Slots that can take a job now.</param>
 /// <param name="Running">Jobs the runner is running.</param>
 public sealed record RunnerHeartbeat(int FreeSlots, IReadOnlyList<RunningJob> Running);
+
+/// <summary>A job handed to a runner slot. <see cref="JitConfig"/> is a secret: never log it.</summary>
+/// <param name="JobId">GitHub's workflow_job id.</param>
+/// <param name="Attempt">The dispatch attempt; every report about it carries it back.</param>
+/// <param name="Repository">owner/name.</param>
+/// <param name="RunnerName">The JIT runner's unique name, as registered with GitHub.</param>
+/// <param name="JitConfig">The encoded just-in-time config for <c>run.sh --jitconfig</c>.</param>
+/// <param name="Labels">The job's labels (the JIT runner has exactly these).</param>
+public sealed record JobDispatch(long JobId, int Attempt, string Repository, string RunnerName, string JitConfig, IReadOnlyList<string> Labels)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"JobDispatch {{ JobId = {JobId}, Attempt = {Attempt}, RunnerName = {RunnerName} }}";
+}
+
+/// <summary>The runner's answer to <see cref="IRunnerClient.Dispatch"/>.</summary>
+/// <param name="Started">True when the runner process started.</param>
+/// <param name="Reason">Why not, when it did not.</param>
+public sealed record DispatchAck(bool Started, string? Reason);
+
+/// <summary>How a dispatched job's runner process ended.</summary>
+/// <param name="JobId">GitHub's workflow_job id.</param>
+/// <param name="Attempt">The dispatch attempt.</param>
+/// <param name="ExitCode">The process's exit code, when known.</param>
+/// <param name="Outcome">
+/// <c>exited</c> (by itself), <c>cancelled</c>, <c>killed-on-shutdown</c> (the proxy runner stopped),
+/// <c>orphaned</c> (left over by a previous run of the proxy runner and killed), or <c>unknown</c>
+/// (gone while the proxy runner was down).
+/// </param>
+public sealed record JobExitReport(long JobId, int Attempt, int? ExitCode, string Outcome);

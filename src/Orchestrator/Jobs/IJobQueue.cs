@@ -10,4 +10,16 @@ internal interface IJobQueue
 {
     /// <summary>Puts a pointer to the job in its label set's queue, once: true when it was not there yet.</summary>
     Task<bool> EnqueueAsync(LabelSet labels, long jobId);
+
+    /// <summary>The label sets that have queues.</summary>
+    Task<IReadOnlyList<LabelSet>> LabelSetsAsync();
+
+    /// <summary>Moves the oldest pointer of a queue to this node's processing list; null when the queue is empty.</summary>
+    Task<long?> TakeAsync(LabelSet labels, string nodeId);
+
+    /// <summary>The taken job is dealt with (dispatched, or no longer queued): forget the pointer.</summary>
+    Task CompleteAsync(LabelSet labels, string nodeId, long jobId);
+
+    /// <summary>The taken job could not be dispatched: put the pointer back at the head of its queue.</summary>
+    Task ReturnAsync(LabelSet labels, string nodeId, long jobId);
 }

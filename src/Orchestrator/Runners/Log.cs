@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1606, Level = LogLevel.Information, Message = "Operator created a registration token valid until {ExpiresAt}")]
     public static partial void TokenCreated(ILogger logger, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 1607, Level = LogLevel.Information, Message = "Runner {Name}: job {JobId} (attempt {Attempt}) ended: {Outcome}, exit code {ExitCode}")]
+    public static partial void JobExited(ILogger logger, string name, long jobId, int attempt, string outcome, int? exitCode);
 }

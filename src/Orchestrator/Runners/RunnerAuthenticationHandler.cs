@@ -18,6 +18,8 @@ internal sealed class RunnerAuthenticationHandler(
 {
     public const string SchemeName = "Runner";
     public const string RunnerIdClaim = "runnerhub:runner_id";
+    public const string LabelsClaim = "runnerhub:labels";
+    public const string SlotsClaim = "runnerhub:slots";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,6 +39,8 @@ internal sealed class RunnerAuthenticationHandler(
             [
                 new Claim(ClaimTypes.Name, runner.Name),
                 new Claim(RunnerIdClaim, runner.RunnerId.ToString()),
+                new Claim(LabelsClaim, runner.Labels.ToString()),
+                new Claim(SlotsClaim, runner.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim(ClaimTypes.Role, "runner"),
             ],
             SchemeName);

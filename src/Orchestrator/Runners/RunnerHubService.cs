@@ -2,7 +2,10 @@ using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using RunnerHub.Contracts;
 using RunnerHub.Contracts.Hub;
+using RunnerHub.Orchestrator.Dispatch;
+using RunnerHub.Orchestrator.Jobs;
 using RunnerHub.Orchestrator.Node;
 
 namespace RunnerHub.Orchestrator.Runners;
@@ -15,10 +18,19 @@ namespace RunnerHub.Orchestrator.Runners;
 [Authorize(AuthenticationSchemes = RunnerAuthenticationHandler.SchemeName)]
 internal sealed class RunnerHubService(
     IRunnerStore runners,
+    ConnectedRunners connected,
+    DispatchSignal dispatch,
+    IDispatchStore dispatches,
+    IJobQueue queue,
     IOptions<NodeOptions> node,
     IOptions<RunnersOptions> options,
+    IOptions<DispatchOptions> dispatchOptions,
     ILogger<RunnerHubService> logger) : Hub<IRunnerClient>, IRunnerHub
 {
+    private LabelSet Labels => LabelSet.Parse(Context.User!.FindFirst(RunnerAuthenticationHandler.LabelsClaim)!.Value);
+
+    private int Slots => int.Parse(Context.User!.FindFirst(RunnerAuthenticationHandler.SlotsClaim)!.Value, System.Globalization.CultureInfo.InvariantCulture);
+
     private Guid RunnerId => Guid.Parse(Context.User!.FindFirst(RunnerAuthenticationHandler.RunnerIdClaim)!.Value);
 
     private string RunnerName => Context.User!.Identity!.Name!;
@@ -29,6 +41,9 @@ internal sealed class RunnerHubService(
         var draining = await runners.ConnectedAsync(
             RunnerId, node.Value.Id, Context.ConnectionId, Math.Max(0, announcement.FreeSlots), Truncate(announcement.Version), Context.ConnectionAborted);
         Log.Connected(logger, RunnerName, node.Value.Id, announcement.FreeSlots, announcement.Running.Count, announcement.Version);
+        await dispatches.ExtendLeasesAsync(RunnerId, announcement.Running, dispatchOptions.Value.Lease, Context.ConnectionAborted);
+        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, Math.Max(0, announcement.FreeSlots), draining));
+        dispatch.Raise();
         return new AnnounceAck(RunnerId, node.Value.Id, draining, options.Value.HeartbeatInterval);
     }
 
@@ -43,12 +58,36 @@ internal sealed class RunnerHubService(
             return;
         }
 
+        await dispatches.ExtendLeasesAsync(RunnerId, heartbeat.Running, dispatchOptions.Value.Lease, Context.ConnectionAborted);
+        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, Math.Max(0, heartbeat.FreeSlots), standing.Draining));
+        if (heartbeat.FreeSlots > 0 && !standing.Draining)
+        {
+            dispatch.Raise();
+        }
+
         // Lossy channel: the drain flag is repeated on every heartbeat rather than sent once.
         await Clients.Caller.Drain(standing.Draining);
     }
 
+    public async Task JobExited(JobExitReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+
+        // The runner process ended before GitHub said the job started: the job still needs a
+        // runner. (Once in_progress, GitHub's completed webhook closes it instead.)
+        if (await dispatches.ReleaseAsync(report.JobId, report.Attempt, Context.ConnectionAborted) is { } requeued)
+        {
+            await queue.EnqueueAsync(LabelSet.Parse(requeued.LabelKey), requeued.JobId);
+        }
+
+        Log.JobExited(logger, RunnerName, report.JobId, report.Attempt, report.Outcome, report.ExitCode);
+        connected.FreeSlot(RunnerId, Slots);
+        dispatch.Raise();
+    }
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        connected.Remove(RunnerId, Context.ConnectionId);
         await runners.DisconnectedAsync(RunnerId, Context.ConnectionId, CancellationToken.None);
         Log.Disconnected(logger, RunnerName, node.Value.Id);
         await base.OnDisconnectedAsync(exception);

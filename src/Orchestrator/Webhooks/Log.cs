@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId}: PostgreSQL did not answer within {Seconds} s; answered 503")]
     public static partial void TimedOut(ILogger logger, string deliveryId, double seconds);
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Information, Message = "JIT runner {JitRunner} took job {BusyJobId}; job {JobId} it was launched for is queued again")]
+    public static partial void Rebound(ILogger logger, string jitRunner, long busyJobId, long jobId);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using RunnerHub.Orchestrator.Dispatch;
 using RunnerHub.Orchestrator.Jobs;
 using RunnerHub.Orchestrator.Node;
 using RunnerHub.Orchestrator.Storage.Redis;
@@ -16,6 +17,7 @@ namespace RunnerHub.Orchestrator.Webhooks;
 internal sealed class WebhookReceiver(
     IJobStore jobs,
     IJobQueue queue,
+    IDispatchStore dispatches,
     IOptions<WebhookOptions> options,
     IOptions<NodeOptions> node,
     ILogger<WebhookReceiver> logger)
@@ -108,22 +110,29 @@ internal sealed class WebhookReceiver(
             Log.Applied(logger, jobEvent.JobId, jobEvent.Repository, jobEvent.Labels.ToString(), jobEvent.Action, state, outcome.Outcome, delivery);
             if (outcome.State == JobState.Queued)
             {
-                await TryEnqueueAsync(jobEvent);
+                await TryEnqueueAsync(jobEvent.Labels, jobEvent.JobId);
+            }
+            else if (jobEvent.State == JobState.InProgress && jobEvent.RunnerName is { } runnerName
+                && await dispatches.RequeueJobOfRunnerAsync(runnerName, jobEvent.JobId, cancellationToken) is { } rebound)
+            {
+                // GitHub gave our JIT runner a different job: the job it was launched for needs another.
+                Log.Rebound(logger, runnerName, jobEvent.JobId, rebound.JobId);
+                await TryEnqueueAsync(RunnerHub.Contracts.LabelSet.Parse(rebound.LabelKey), rebound.JobId);
             }
         }
 
         return TypedResults.Ok(new WebhookAnswer(delivery, "workflow_job", jobEvent.Action, jobEvent.JobId, state, outcome.Outcome, outcome.Duplicate));
     }
 
-    private async Task TryEnqueueAsync(WorkflowJobEvent jobEvent)
+    private async Task TryEnqueueAsync(RunnerHub.Contracts.LabelSet labels, long jobId)
     {
         try
         {
-            await queue.EnqueueAsync(jobEvent.Labels, jobEvent.JobId);
+            await queue.EnqueueAsync(labels, jobId);
         }
         catch (Exception ex) when (RedisErrors.IsOutage(ex))
         {
-            Log.EnqueueFailed(logger, jobEvent.JobId, ex.Message);
+            Log.EnqueueFailed(logger, jobId, ex.Message);
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
 using RunnerHub.Contracts.Hub;
+using RunnerHub.ProxyRunner.Execution;
 using RunnerHub.ProxyRunner.Registration;
 
 namespace RunnerHub.ProxyRunner.Connection;
@@ -16,6 +17,7 @@ namespace RunnerHub.ProxyRunner.Connection;
 internal sealed partial class RunnerConnection(
     RunnerRegistration registration,
     RunnerState state,
+    IJobExecutor executor,
     IOptions<RunnerOptions> options,
     TimeProvider time,
     ILogger<RunnerConnection> logger) : BackgroundService
@@ -23,6 +25,7 @@ internal sealed partial class RunnerConnection(
     private static readonly string Version =
         typeof(RunnerConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
+    private readonly Queue<JobExitReport> _unsentExits = new();
     private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(5);
     private bool _announced;
 
@@ -35,6 +38,7 @@ internal sealed partial class RunnerConnection(
             .WithAutomaticReconnect(new ForeverRetryPolicy())
             .Build();
         hub.On<bool>(nameof(IRunnerClient.Drain), SetDraining);
+        hub.On<JobDispatch, DispatchAck>(nameof(IRunnerClient.Dispatch), d => StartAsync(d, stoppingToken));
         hub.Reconnecting += error =>
         {
             _announced = false;
@@ -46,10 +50,86 @@ internal sealed partial class RunnerConnection(
 
         await ConnectAsync(hub, stoppingToken);
         await AnnounceAsync(hub, stoppingToken);
+        var exits = ForwardExitsAsync(hub, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(_heartbeatInterval, time, stoppingToken);
             await RunOnceAsync(hub, stoppingToken);
+        }
+
+        await exits;
+    }
+
+    /// <summary>Starts a dispatched job's runner process; the answer is the orchestrator's acknowledgement.</summary>
+    internal async Task<DispatchAck> StartAsync(JobDispatch dispatch, CancellationToken cancellationToken)
+    {
+        if (state.Draining)
+        {
+            return new DispatchAck(false, "draining");
+        }
+
+        try
+        {
+            await executor.StartAsync(new JobLaunch(dispatch.JobId, dispatch.Attempt, dispatch.RunnerName, dispatch.JitConfig, dispatch.Labels), cancellationToken);
+            return new DispatchAck(true, null);
+        }
+        catch (Exception ex) when (ex is JobStartException or ArgumentException)
+        {
+            return new DispatchAck(false, ex.Message);
+        }
+    }
+
+    /// <summary>Reports every job exit to the orchestrator; exits that cannot be sent now go with the next heartbeat.</summary>
+    private async Task ForwardExitsAsync(HubConnection hub, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var e in executor.Events.ReadAllAsync(cancellationToken))
+            {
+                if (e is JobExited exited)
+                {
+                    lock (_unsentExits)
+                    {
+                        _unsentExits.Enqueue(new JobExitReport(exited.JobId, exited.Attempt, exited.ExitCode, Outcome(exited.Kind)));
+                    }
+
+                    await SendExitsAsync(hub, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task SendExitsAsync(HubConnection hub, CancellationToken cancellationToken)
+    {
+        while (hub.State == HubConnectionState.Connected)
+        {
+            JobExitReport report;
+            lock (_unsentExits)
+            {
+                if (!_unsentExits.TryPeek(out report!))
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                await hub.InvokeAsync(nameof(IRunnerHub.JobExited), report, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HubException or InvalidOperationException or HttpRequestException)
+            {
+                LogHeartbeatFailed(logger, ex.Message);
+                return;
+            }
+
+            lock (_unsentExits)
+            {
+                _unsentExits.Dequeue();
+            }
         }
     }
 
@@ -69,7 +149,8 @@ internal sealed partial class RunnerConnection(
 
         try
         {
-            await hub.InvokeAsync(nameof(IRunnerHub.Heartbeat), new RunnerHeartbeat(FreeSlots(), []), cancellationToken);
+            await hub.InvokeAsync(nameof(IRunnerHub.Heartbeat), new RunnerHeartbeat(FreeSlots(), Running()), cancellationToken);
+            await SendExitsAsync(hub, cancellationToken);
         }
         catch (Exception ex) when (ex is HubException or InvalidOperationException or HttpRequestException)
         {
@@ -99,7 +180,7 @@ internal sealed partial class RunnerConnection(
     {
         try
         {
-            var ack = await hub.InvokeAsync<AnnounceAck>(nameof(IRunnerHub.Announce), new RunnerAnnouncement(FreeSlots(), [], Version), cancellationToken);
+            var ack = await hub.InvokeAsync<AnnounceAck>(nameof(IRunnerHub.Announce), new RunnerAnnouncement(FreeSlots(), Running(), Version), cancellationToken);
             _heartbeatInterval = ack.HeartbeatInterval;
             _announced = true;
             state.Announced(ack.NodeId, ack.Draining);
@@ -122,7 +203,18 @@ internal sealed partial class RunnerConnection(
         state.SetDraining(draining);
     }
 
-    private int FreeSlots() => state.Draining ? 0 : options.Value.Slots;
+    internal static string Outcome(JobExitKind kind) => kind switch
+    {
+        JobExitKind.Exited => "exited",
+        JobExitKind.Cancelled => "cancelled",
+        JobExitKind.KilledOnShutdown => "killed-on-shutdown",
+        JobExitKind.Orphaned => "orphaned",
+        _ => "unknown",
+    };
+
+    private int FreeSlots() => state.Draining ? 0 : executor.FreeSlots;
+
+    private List<RunningJob> Running() => [.. executor.Running.Select(r => new RunningJob(r.JobId, r.Attempt))];
 
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Connected to orchestrator {NodeId} as runner {RunnerId} (draining: {Draining})")]
     private static partial void LogAnnounced(ILogger logger, string nodeId, Guid runnerId, bool draining);

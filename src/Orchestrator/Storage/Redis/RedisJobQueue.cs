@@ -40,7 +40,52 @@ internal sealed class RedisJobQueue(IRedisConnection redis) : IJobQueue
         return added == 1;
     }
 
+    // KEYS: processing list, members set. ARGV: job id.
+    private const string CompleteScript =
+        """
+        redis.call('LREM', KEYS[1], 1, ARGV[1])
+        redis.call('SREM', KEYS[2], ARGV[1])
+        return 1
+        """;
+
+    // KEYS: processing list, queue list. ARGV: job id. Pushed on the right: the next one taken.
+    private const string ReturnScript =
+        """
+        if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+            redis.call('RPUSH', KEYS[2], ARGV[1])
+            return 1
+        end
+        return 0
+        """;
+
+    public async Task<IReadOnlyList<LabelSet>> LabelSetsAsync()
+    {
+        var members = await redis.GetDatabase().SetMembersAsync(RegistryKey(redis.Options.KeyPrefix));
+        return [.. members.Select(m => LabelSet.TryParse(m.ToString(), out var set, out _) ? set : null).OfType<LabelSet>()];
+    }
+
+    public async Task<long?> TakeAsync(LabelSet labels, string nodeId)
+    {
+        var prefix = redis.Options.KeyPrefix;
+        var value = await redis.GetDatabase().ListMoveAsync(QueueKey(prefix, labels.ToString()), ProcessingKey(prefix, nodeId), ListSide.Right, ListSide.Left);
+        return value.IsNull ? null : (long)value;
+    }
+
+    public async Task CompleteAsync(LabelSet labels, string nodeId, long jobId)
+    {
+        var prefix = redis.Options.KeyPrefix;
+        await redis.GetDatabase().ScriptEvaluateAsync(CompleteScript, [ProcessingKey(prefix, nodeId), MembersKey(prefix, labels.ToString())], [jobId]);
+    }
+
+    public async Task ReturnAsync(LabelSet labels, string nodeId, long jobId)
+    {
+        var prefix = redis.Options.KeyPrefix;
+        await redis.GetDatabase().ScriptEvaluateAsync(ReturnScript, [ProcessingKey(prefix, nodeId), QueueKey(prefix, labels.ToString())], [jobId]);
+    }
+
     internal static RedisKey QueueKey(string prefix, string labelKey) => $"{prefix}queue:{labelKey}";
+
+    internal static RedisKey ProcessingKey(string prefix, string nodeId) => $"{prefix}processing:{nodeId}";
 
     internal static RedisKey MembersKey(string prefix, string labelKey) => $"{prefix}queued:{labelKey}";
 

@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using RunnerHub.Contracts;
+using RunnerHub.Contracts.Hub;
+using RunnerHub.Orchestrator.GitHub;
+using RunnerHub.Orchestrator.Jobs;
+using RunnerHub.Orchestrator.Node;
+using RunnerHub.Orchestrator.Runners;
+using RunnerHub.Orchestrator.Storage.Postgres;
+using RunnerHub.Orchestrator.Storage.Redis;
+using StackExchange.Redis;
+
+namespace RunnerHub.Orchestrator.Dispatch;
+
+/// <summary>
+/// Hands queued jobs to the free slots of the runners connected to this node: take a pointer from
+/// a queue whose labels the runner has (Redis, only an index), claim the job in PostgreSQL (which
+/// decides), ask GitHub for a JIT config with exactly the job's labels, send it to the runner and
+/// wait for its acknowledgement. Anything that fails puts the job back.
+/// </summary>
+internal sealed class Dispatcher(
+    ConnectedRunners runners,
+    IJobQueue queue,
+    IDispatchStore store,
+    IGitHubClient github,
+    IHubContext<RunnerHubService, IRunnerClient> hub,
+    DispatchSignal signal,
+    IRedisConnection redis,
+    SchemaState schema,
+    IOptions<DispatchOptions> options,
+    IOptions<NodeOptions> node,
+    ILogger<Dispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await schema.WaitAsync(stoppingToken);
+        await redis.WaitAsync(stoppingToken);
+        await redis.GetDatabase().Multiplexer.GetSubscriber()
+            .SubscribeAsync(RedisChannel.Literal(redis.Options.KeyPrefix + "nudge"), (_, _) => signal.Raise());
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (RedisErrors.IsOutage(ex) || PostgresErrors.IsOutage(ex))
+            {
+                Log.PassFailed(logger, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>One pass over this node's runners with free slots.</summary>
+    internal async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var ready = runners.All.Where(r => !r.Draining && r.FreeSlots > 0).ToList();
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        var labelSets = await queue.LabelSetsAsync();
+        foreach (var runner in ready)
+        {
+            var free = runner.FreeSlots;
+            foreach (var labels in labelSets.Where(l => l.IsSubsetOf(runner.Labels)))
+            {
+                while (free > 0 && await queue.TakeAsync(labels, node.Value.Id) is { } jobId)
+                {
+                    var outcome = await DispatchOneAsync(runner, labels, jobId, cancellationToken);
+                    if (outcome == Outcome.Dispatched)
+                    {
+                        free--;
+                        runners.TakeSlot(runner.RunnerId);
+                    }
+                    else if (outcome == Outcome.Failed)
+                    {
+                        // Do not spin on a runner or an API that just failed: next pass.
+                        free = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task<Outcome> DispatchOneAsync(ConnectedRunner runner, LabelSet labels, long jobId, CancellationToken cancellationToken)
+    {
+        var claim = await store.ClaimAsync(jobId, runner.RunnerId, options.Value.Lease, cancellationToken);
+        if (claim is null)
+        {
+            Log.NotQueued(logger, jobId);
+            await queue.CompleteAsync(labels, node.Value.Id, jobId);
+            return Outcome.NotQueued;
+        }
+
+        string? failure;
+        try
+        {
+            var jit = await github.GenerateJitConfigAsync(claim.Repository, claim.JitRunnerName, claim.Labels, cancellationToken);
+            var ack = await hub.Clients.Client(runner.ConnectionId)
+                .Dispatch(new JobDispatch(jobId, claim.Attempt, claim.Repository, jit.RunnerName, jit.EncodedJitConfig, claim.Labels))
+                .WaitAsync(options.Value.AckTimeout, cancellationToken);
+            if (ack.Started)
+            {
+                await queue.CompleteAsync(labels, node.Value.Id, jobId);
+                Log.Dispatched(logger, jobId, claim.Attempt, runner.Name, jit.RunnerName);
+                return Outcome.Dispatched;
+            }
+
+            failure = $"runner refused: {ack.Reason}";
+        }
+        catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or IOException or InvalidOperationException or HubException)
+        {
+            failure = ex.Message;
+        }
+
+        Log.DispatchFailed(logger, jobId, claim.Attempt, runner.Name, failure);
+        await store.ReleaseAsync(jobId, claim.Attempt, CancellationToken.None);
+        await queue.ReturnAsync(labels, node.Value.Id, jobId);
+        return Outcome.Failed;
+    }
+
+    private enum Outcome
+    {
+        Dispatched,
+        NotQueued,
+        Failed,
+    }
+}

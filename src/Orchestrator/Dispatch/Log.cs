@@ -1,0 +1,20 @@
+namespace RunnerHub.Orchestrator.Dispatch;
+
+// Event ids 1800-1899. Never log JIT configs.
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1800, Level = LogLevel.Information, Message = "Dispatched job {JobId} (attempt {Attempt}) to runner {Runner} as JIT runner {JitRunner}")]
+    public static partial void Dispatched(ILogger logger, long jobId, int attempt, string runner, string jitRunner);
+
+    [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "Job {JobId} (attempt {Attempt}) not dispatched to {Runner}: {Reason}; back to its queue")]
+    public static partial void DispatchFailed(ILogger logger, long jobId, int attempt, string runner, string reason);
+
+    [LoggerMessage(EventId = 1802, Level = LogLevel.Debug, Message = "Job {JobId} is no longer queued; dropping its pointer")]
+    public static partial void NotQueued(ILogger logger, long jobId);
+
+    [LoggerMessage(EventId = 1803, Level = LogLevel.Warning, Message = "Dispatch pass failed: {Reason}")]
+    public static partial void PassFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1804, Level = LogLevel.Information, Message = "Job {JobId} lost its dispatch lease; back to its queue")]
+    public static partial void LeaseExpired(ILogger logger, long jobId);
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace RunnerHub.Orchestrator.GitHub;
+
+/// <summary>
+/// GitHub's REST API over a typed <see cref="HttpClient"/> whose resilience handler (Polly, via
+/// Microsoft.Extensions.Http.Resilience) retries transient failures and rate limits with
+/// backoff, honouring <c>Retry-After</c> and <c>x-ratelimit-reset</c>.
+/// </summary>
+internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials credentials, IOptions<GitHubOptions> options, ILogger<GitHubClient> logger) : IGitHubClient
+{
+    public async Task<JitConfig> GenerateJitConfigAsync(string repository, string runnerName, IReadOnlyList<string> labels, CancellationToken cancellationToken)
+    {
+        var body = new JitConfigRequest(runnerName, options.Value.RunnerGroupId, labels, "_work");
+        using var request = await RequestAsync(HttpMethod.Post, repository, $"repos/{repository}/actions/runners/generate-jitconfig", cancellationToken);
+        request.Content = JsonContent.Create(body, GitHubJsonContext.Default.JitConfigRequest);
+        using var response = await http.SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, "generate-jitconfig", cancellationToken);
+        var jit = await response.Content.ReadFromJsonAsync(GitHubJsonContext.Default.JitConfigResponse, cancellationToken);
+        if (jit?.Runner is null || string.IsNullOrEmpty(jit.EncodedJitConfig))
+        {
+            throw new GitHubApiException((int)response.StatusCode, "generate-jitconfig answered without a runner or config");
+        }
+
+        LogJitConfig(logger, runnerName, jit.Runner.Id, repository);
+        return new JitConfig(jit.Runner.Id, jit.Runner.Name ?? runnerName, jit.EncodedJitConfig);
+    }
+
+    public async Task<GitHubJob?> GetJobAsync(string repository, long jobId, CancellationToken cancellationToken)
+    {
+        using var request = await RequestAsync(HttpMethod.Get, repository, $"repos/{repository}/actions/jobs/{jobId}", cancellationToken);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, "get job", cancellationToken);
+        var job = await response.Content.ReadFromJsonAsync(GitHubJsonContext.Default.JobResponse, cancellationToken);
+        return job is null ? null : new GitHubJob(job.Id, job.Status ?? "unknown", job.Conclusion, job.RunnerName);
+    }
+
+    private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string repository, string path, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await credentials.GetTokenAsync(http, repository, cancellationToken));
+        return request;
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var detail = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new GitHubApiException((int)response.StatusCode, $"GitHub {call} answered {(int)response.StatusCode}: {(detail.Length > 300 ? detail[..300] : detail)}");
+        }
+    }
+
+    [LoggerMessage(EventId = 1700, Level = LogLevel.Information, Message = "GitHub registered JIT runner {RunnerName} (id {RunnerId}) for {Repository}")]
+    private static partial void LogJitConfig(ILogger logger, string runnerName, long runnerId, string repository);
+}

@@ -1,0 +1,124 @@
+using Npgsql;
+using RunnerHub.Contracts.Hub;
+using RunnerHub.Orchestrator.Dispatch;
+
+namespace RunnerHub.Orchestrator.Storage.Postgres;
+
+/// <summary>
+/// Dispatch state on the <c>jobs</c> row. Each statement is one atomic, conditional UPDATE, so
+/// two nodes racing for a job, or a retry after a lost reply, cannot both win: PostgreSQL
+/// decides, and every later update is checked against the attempt it belongs to.
+/// </summary>
+internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispatchStore
+{
+    public async Task<ClaimedJob?> ClaimAsync(long jobId, Guid runnerId, TimeSpan lease, CancellationToken cancellationToken) =>
+        await database.RunAsync(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand(
+                    """
+                    UPDATE jobs SET state = 'dispatched', attempt = attempt + 1, runner_id = @runner,
+                                    jit_runner_name = 'rh-' || job_id || '-' || (attempt + 1),
+                                    dispatched_at = now(), lease_until = now() + @lease, updated_at = now()
+                    WHERE job_id = @job AND state = 'queued'
+                    RETURNING attempt, repository, jit_runner_name, labels
+                    """,
+                    connection);
+                command.Parameters.AddWithValue("job", jobId);
+                command.Parameters.AddWithValue("runner", runnerId);
+                command.Parameters.AddWithValue("lease", lease);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct)
+                    ? new ClaimedJob(jobId, reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3))
+                    : null;
+            },
+            cancellationToken);
+
+    public async Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, CancellationToken cancellationToken) =>
+        await database.RunAsync(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand(
+                    """
+                    UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, updated_at = now()
+                    WHERE job_id = @job AND attempt = @attempt AND state = 'dispatched'
+                    RETURNING label_key
+                    """,
+                    connection);
+                command.Parameters.AddWithValue("job", jobId);
+                command.Parameters.AddWithValue("attempt", attempt);
+                return await command.ExecuteScalarAsync(ct) is string labelKey ? new RequeuedJob(jobId, labelKey) : null;
+            },
+            cancellationToken);
+
+    public async Task ExtendLeasesAsync(Guid runnerId, IReadOnlyList<RunningJob> running, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        if (running.Count == 0)
+        {
+            return;
+        }
+
+        await database.ExecuteAsync(
+            """
+            UPDATE jobs j SET lease_until = now() + @lease
+            FROM unnest(@jobs, @attempts) AS r(job_id, attempt)
+            WHERE j.job_id = r.job_id AND j.attempt = r.attempt AND j.runner_id = @runner
+              AND j.state IN ('dispatched', 'in_progress')
+            """,
+            c =>
+            {
+                c.Parameters.AddWithValue("lease", lease);
+                c.Parameters.AddWithValue("jobs", running.Select(r => r.JobId).ToArray());
+                c.Parameters.AddWithValue("attempts", running.Select(r => r.Attempt).ToArray());
+                c.Parameters.AddWithValue("runner", runnerId);
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RequeuedJob>> ExpireLeasesAsync(int maxAttempts, CancellationToken cancellationToken) =>
+        await database.RunAsync(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand(
+                    """
+                    UPDATE jobs SET
+                        state = CASE WHEN attempt >= @max THEN 'dead' ELSE 'queued' END,
+                        dead_reason = CASE WHEN attempt >= @max THEN 'no runner confirmed the job after ' || attempt || ' dispatch attempt(s)' END,
+                        runner_id = NULL, lease_until = NULL, updated_at = now()
+                    WHERE job_id IN (SELECT job_id FROM jobs WHERE state = 'dispatched' AND lease_until < now() FOR UPDATE SKIP LOCKED)
+                    RETURNING job_id, label_key, state
+                    """,
+                    connection);
+                command.Parameters.AddWithValue("max", maxAttempts);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var requeued = new List<RequeuedJob>();
+                while (await reader.ReadAsync(ct))
+                {
+                    if (reader.GetString(2) == "queued")
+                    {
+                        requeued.Add(new RequeuedJob(reader.GetInt64(0), reader.GetString(1)));
+                    }
+                }
+
+                return (IReadOnlyList<RequeuedJob>)requeued;
+            },
+            cancellationToken);
+
+    public async Task<RequeuedJob?> RequeueJobOfRunnerAsync(string jitRunnerName, long busyWithJobId, CancellationToken cancellationToken) =>
+        await database.RunAsync(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand(
+                    """
+                    UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, updated_at = now()
+                    WHERE jit_runner_name = @name AND job_id <> @busy AND state = 'dispatched'
+                    RETURNING job_id, label_key
+                    """,
+                    connection);
+                command.Parameters.AddWithValue("name", jitRunnerName);
+                command.Parameters.AddWithValue("busy", busyWithJobId);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct) ? new RequeuedJob(reader.GetInt64(0), reader.GetString(1)) : null;
+            },
+            cancellationToken);
+}
