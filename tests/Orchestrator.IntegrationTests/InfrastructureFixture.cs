@@ -100,6 +100,7 @@ public sealed class InfrastructureFixture : IAsyncLifetime
             ["Runners:OfflineAfter"] = "00:00:02",
             ["GitHub:ApiBaseUrl"] = "http://127.0.0.1:9/",
             ["GitHub:Token"] = "test-token",
+            ["Dispatch:RepairAfter"] = "00:00:01",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

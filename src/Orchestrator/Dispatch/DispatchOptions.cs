@@ -15,6 +15,12 @@ public sealed class DispatchOptions
     /// <summary>How long a runner has to confirm it started a dispatched job. Default 10 s.</summary>
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a job may sit queued in PostgreSQL before the repair pass checks that its queue
+    /// still holds its pointer. Default 10 s.
+    /// </summary>
+    public TimeSpan RepairAfter { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the dispatcher looks at the queues without being nudged. Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -27,6 +27,11 @@ internal sealed class DispatchOptionsValidator : IValidateOptions<DispatchOption
             failures.Add($"Dispatch:PollInterval {options.PollInterval} must be between 10 ms and 1 minute.");
         }
 
+        if (options.RepairAfter < TimeSpan.FromMilliseconds(100) || options.RepairAfter > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Dispatch:RepairAfter {options.RepairAfter} must be between 100 ms and 1 hour.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

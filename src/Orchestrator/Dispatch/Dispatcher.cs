@@ -35,6 +35,10 @@ internal sealed class Dispatcher(
     {
         await schema.WaitAsync(stoppingToken);
         await redis.WaitAsync(stoppingToken);
+
+        // Whatever a previous run of this node left in its processing list is not being worked on:
+        // drop it, and the repair pass puts those jobs back from PostgreSQL.
+        await queue.ResetProcessingAsync(node.Value.Id);
         await redis.GetDatabase().Multiplexer.GetSubscriber()
             .SubscribeAsync(RedisChannel.Literal(redis.Options.KeyPrefix + "nudge"), (_, _) => signal.Raise());
         while (!stoppingToken.IsCancellationRequested)

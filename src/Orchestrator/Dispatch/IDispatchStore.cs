@@ -26,6 +26,12 @@ internal interface IDispatchStore
     /// matching labels may take any job): the job it was launched for needs a runner again.
     /// </summary>
     Task<RequeuedJob?> RequeueJobOfRunnerAsync(string jitRunnerName, long busyWithJobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A page of the jobs queued in PostgreSQL for longer than <paramref name="olderThan"/>, in job
+    /// id order after <paramref name="afterJobId"/>, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<RequeuedJob>> QueuedLongerThanAsync(TimeSpan olderThan, long afterJobId, int limit, CancellationToken cancellationToken);
 }
 
 internal sealed record ClaimedJob(long JobId, int Attempt, string Repository, string JitRunnerName, IReadOnlyList<string> Labels);

@@ -8,11 +8,19 @@ namespace RunnerHub.Orchestrator.Dispatch;
 
 /// <summary>
 /// Gives the dispatches of runners that went silent back to the queue (or to dead after the last
-/// attempt). Safe on every node at once: the expiry is one conditional UPDATE with SKIP LOCKED,
-/// and queue pushes are idempotent. (The leader's maintenance will take this over.)
+/// attempt), and puts back queue pointers Redis lost (PostgreSQL is the system of record: a
+/// job queued there for a while must have its pointer). Safe on every node at once: the expiry
+/// is one conditional UPDATE with SKIP LOCKED, and queue pushes are idempotent. (The leader's
+/// reconciliation will take this over and rebuild whole queues.)
 /// </summary>
 internal sealed class LeaseSweeper(IDispatchStore store, IJobQueue queue, SchemaState schema, TimeProvider time, IOptions<DispatchOptions> options, ILogger<LeaseSweeper> logger) : BackgroundService
 {
+    private const int RepairBatch = 200;
+
+    // Where the repair pass goes on next time: each pass checks one page, so a big backlog is
+    // covered a page per pass rather than all at once.
+    private long _repairCursor;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await schema.WaitAsync(stoppingToken);
@@ -37,5 +45,16 @@ internal sealed class LeaseSweeper(IDispatchStore store, IJobQueue queue, Schema
             Log.LeaseExpired(logger, job.JobId);
             await queue.EnqueueAsync(LabelSet.Parse(job.LabelKey), job.JobId);
         }
+
+        var page = await store.QueuedLongerThanAsync(options.Value.RepairAfter, _repairCursor, RepairBatch, cancellationToken);
+        foreach (var job in page)
+        {
+            if (await queue.RepairAsync(LabelSet.Parse(job.LabelKey), job.JobId))
+            {
+                Log.PointerRepaired(logger, job.JobId, job.LabelKey);
+            }
+        }
+
+        _repairCursor = page.Count < RepairBatch ? 0 : page[^1].JobId;
     }
 }

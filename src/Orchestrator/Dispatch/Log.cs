@@ -17,4 +17,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1804, Level = LogLevel.Information, Message = "Job {JobId} lost its dispatch lease; back to its queue")]
     public static partial void LeaseExpired(ILogger logger, long jobId);
+
+    [LoggerMessage(EventId = 1806, Level = LogLevel.Warning, Message = "Job {JobId} is queued in PostgreSQL but its pointer was missing from queue [{Labels}]; put it back")]
+    public static partial void PointerRepaired(ILogger logger, long jobId, string labels);
 }

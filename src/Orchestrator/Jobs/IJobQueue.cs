@@ -22,4 +22,13 @@ internal interface IJobQueue
 
     /// <summary>The taken job could not be dispatched: put the pointer back at the head of its queue.</summary>
     Task ReturnAsync(LabelSet labels, string nodeId, long jobId);
+
+    /// <summary>
+    /// Puts the pointer back when its queue lost it (a Redis failover, a push that failed while
+    /// Redis was down): true when it was missing and is back.
+    /// </summary>
+    Task<bool> RepairAsync(LabelSet labels, long jobId);
+
+    /// <summary>Forgets this node's processing list: after a restart nothing in it is being worked on.</summary>
+    Task ResetProcessingAsync(string nodeId);
 }

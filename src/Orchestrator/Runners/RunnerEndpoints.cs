@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RunnerHub.Contracts;
 using RunnerHub.Contracts.Hub;
 using RunnerHub.Orchestrator.Operators;
+using RunnerHub.Orchestrator.Storage.Postgres;
 
 namespace RunnerHub.Orchestrator.Runners;
 
@@ -14,7 +15,7 @@ internal static class RunnerEndpoints
 {
     public static WebApplication MapRunners(this WebApplication app)
     {
-        var api = app.MapGroup("/api/runners");
+        var api = app.MapGroup("/api/runners").AddEndpointFilter<SchemaReadyFilter>();
         api.MapPost("/register", RegisterAsync).AllowAnonymous();
 
         var operatorApi = api.MapGroup("").RequireAuthorization(OperatorPolicy.Name);

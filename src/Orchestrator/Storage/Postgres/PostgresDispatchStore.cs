@@ -121,4 +121,29 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
                 return await reader.ReadAsync(ct) ? new RequeuedJob(reader.GetInt64(0), reader.GetString(1)) : null;
             },
             cancellationToken);
+
+    public async Task<IReadOnlyList<RequeuedJob>> QueuedLongerThanAsync(TimeSpan olderThan, long afterJobId, int limit, CancellationToken cancellationToken) =>
+        await database.RunAsync(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand(
+                    """
+                    SELECT job_id, label_key FROM jobs
+                    WHERE state = 'queued' AND updated_at < now() - @age AND job_id > @after
+                    ORDER BY job_id LIMIT @limit
+                    """,
+                    connection);
+                command.Parameters.AddWithValue("after", afterJobId);
+                command.Parameters.AddWithValue("age", olderThan);
+                command.Parameters.AddWithValue("limit", limit);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var jobs = new List<RequeuedJob>();
+                while (await reader.ReadAsync(ct))
+                {
+                    jobs.Add(new RequeuedJob(reader.GetInt64(0), reader.GetString(1)));
+                }
+
+                return (IReadOnlyList<RequeuedJob>)jobs;
+            },
+            cancellationToken);
 }

@@ -83,6 +83,36 @@ internal sealed class RedisJobQueue(IRedisConnection redis) : IJobQueue
         await redis.GetDatabase().ScriptEvaluateAsync(ReturnScript, [ProcessingKey(prefix, nodeId), QueueKey(prefix, labels.ToString())], [jobId]);
     }
 
+    // KEYS: queue list, members set, registry. ARGV: job id, label key. The members set answers
+    // in O(1); the list and the set are written together by one script, so a failover loses both.
+    private const string RepairScript =
+        """
+        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
+            return 0
+        end
+        redis.call('LPUSH', KEYS[1], ARGV[1])
+        redis.call('SADD', KEYS[2], ARGV[1])
+        redis.call('SADD', KEYS[3], ARGV[2])
+        return 1
+        """;
+
+    public async Task<bool> RepairAsync(LabelSet labels, long jobId)
+    {
+        var prefix = redis.Options.KeyPrefix;
+        var key = labels.ToString();
+        var repaired = (long)await redis.GetDatabase().ScriptEvaluateAsync(
+            RepairScript, [QueueKey(prefix, key), MembersKey(prefix, key), RegistryKey(prefix)], [jobId, key]);
+        if (repaired == 1)
+        {
+            await redis.GetDatabase().PublishAsync(RedisChannel.Literal(prefix + "nudge"), key, CommandFlags.FireAndForget);
+        }
+
+        return repaired == 1;
+    }
+
+    public Task ResetProcessingAsync(string nodeId) =>
+        redis.GetDatabase().KeyDeleteAsync(ProcessingKey(redis.Options.KeyPrefix, nodeId));
+
     internal static RedisKey QueueKey(string prefix, string labelKey) => $"{prefix}queue:{labelKey}";
 
     internal static RedisKey ProcessingKey(string prefix, string nodeId) => $"{prefix}processing:{nodeId}";
