@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using RunnerHub.Testing;
+using Xunit.Abstractions;
+
+namespace RunnerHub.HaTests;
+
+/// <summary>The product's reason to exist, on the whole topology: webhook in through HAProxy, runner out, job done.</summary>
+[Collection(StackGroup.Name)]
+public sealed class JobPathTests(StackFixture stack, ITestOutputHelper output)
+{
+    private Uri Simulator => new($"http://127.0.0.1:{9000 + stack.Stack.PortOffset}");
+
+    [Fact]
+    public async Task JobsThroughHaproxy_EveryServableJobCompletes_TheOthersStayQueued()
+    {
+        using (var reset = await stack.Http.DeleteAsync(new Uri(Simulator, "/_simulator/state")))
+        {
+            reset.EnsureSuccessStatusCode();
+        }
+
+        // Label sets in other letter case and order still match a runner; arm64 matches none.
+        var request = new
+        {
+            count = 60,
+            rate = 50,
+            durationMs = 200,
+            labelSets = new[] { new[] { "self-hosted", "linux", "x64" }, ["Self-Hosted", "GPU"], ["X64", "linux", "SELF-HOSTED"], ["self-hosted", "arm64"] },
+            repositories = new[] { "octo-org/octo-repo", "octo-org/other-repo" },
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var created = await stack.Http.PostAsJsonAsync(new Uri(Simulator, "/jobs"), request))
+        {
+            Assert.True(created.IsSuccessStatusCode, $"POST /jobs: {created.StatusCode}");
+        }
+
+        JsonNode summary = null!;
+        var done = await Eventually.HoldsAsync(
+            "45 servable jobs to complete",
+            async () =>
+            {
+                summary = JsonNode.Parse(await stack.Http.GetStringAsync(new Uri(Simulator, "/summary")))!;
+                return ((int?)summary["completed"] >= 45, summary.ToJsonString());
+            },
+            TimeSpan.FromSeconds(90),
+            TimeSpan.FromMilliseconds(500));
+        output.WriteLine($"45 jobs completed {done.TotalSeconds:0.0} s after POST /jobs ({clock.Elapsed.TotalSeconds:0.0} s total)");
+
+        Assert.Equal(60, (int?)summary["created"]);
+        Assert.Equal(60, (int?)summary["delivered"]);
+        Assert.Equal(45, (int?)summary["completed"]);
+        var perLabelSet = summary["perLabelSet"]!;
+        Assert.Equal(15, (int?)perLabelSet["arm64,self-hosted"]!["queued"]);
+        Assert.Equal(0, (int?)perLabelSet["arm64,self-hosted"]!["completed"]);
+        Assert.Equal(15, (int?)perLabelSet["gpu,self-hosted"]!["completed"]);
+        Assert.Equal(30, (int?)perLabelSet["linux,self-hosted,x64"]!["completed"]);
+    }
+
+    [Fact]
+    public async Task Webhooks_ThroughHaproxy_AreVerifiedAndDeduplicated()
+    {
+        var secret = stack.Stack.Secret("webhook-secret");
+        var jobId = Random.Shared.NextInt64(1_000_000_000, 9_000_000_000);
+        var body = Encoding.UTF8.GetBytes(
+            $$"""{"action":"queued","workflow_job":{"id":{{jobId}},"run_id":1,"run_attempt":1,"labels":["self-hosted","nowhere"],"name":"x"},"repository":{"full_name":"octo-org/octo-repo","owner":{"login":"octo-org"} } }""");
+        var delivery = Guid.NewGuid().ToString();
+
+        var first = await SendAsync(body, delivery, Sign(secret, body));
+        var second = await SendAsync(body, delivery, Sign(secret, body));
+        var forged = await SendAsync(body, Guid.NewGuid().ToString(), Sign("not-the-secret", body));
+        var broken = await SendAsync(Encoding.UTF8.GetBytes("{oops"), Guid.NewGuid().ToString(), Sign(secret, Encoding.UTF8.GetBytes("{oops")));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("created", (string?)JsonNode.Parse(await first.Content.ReadAsStringAsync())!["outcome"]);
+        Assert.True((bool?)JsonNode.Parse(await second.Content.ReadAsStringAsync())!["duplicate"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(byte[] body, string delivery, string signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(stack.Api, "/api/webhooks/github")) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", "workflow_job");
+        request.Headers.Add("X-GitHub-Delivery", delivery);
+        request.Headers.Add("X-Hub-Signature-256", signature);
+        return await stack.Http.SendAsync(request);
+    }
+
+    private static string Sign(string secret, byte[] body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+}
