@@ -12,12 +12,30 @@ namespace RunnerHub.Orchestrator.GitHub;
 /// </summary>
 internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials credentials, IOptions<GitHubOptions> options, ILogger<GitHubClient> logger) : IGitHubClient
 {
+    private const int MaxReRegistrations = 5;
+
     public async Task<JitConfig> GenerateJitConfigAsync(string repository, string runnerName, IReadOnlyList<string> labels, CancellationToken cancellationToken)
     {
         var body = new JitConfigRequest(runnerName, options.Value.RunnerGroupId, labels, "_work");
-        using var request = await RequestAsync(HttpMethod.Post, repository, $"repos/{repository}/actions/runners/generate-jitconfig", cancellationToken);
-        request.Content = JsonContent.Create(body, GitHubJsonContext.Default.JitConfigRequest);
-        using var response = await http.SendAsync(request, cancellationToken);
+        HttpResponseMessage response;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = await RequestAsync(HttpMethod.Post, repository, $"repos/{repository}/actions/runners/generate-jitconfig", cancellationToken);
+            request.Content = JsonContent.Create(body, GitHubJsonContext.Default.JitConfigRequest);
+            response = await http.SendAsync(request, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.Conflict || attempt == MaxReRegistrations)
+            {
+                break;
+            }
+
+            // A retry after a lost reply finds its own registration: its config was lost with the
+            // reply, so remove that runner and register the name again.
+            response.Dispose();
+            LogReRegistering(logger, runnerName, repository);
+            await DeleteRunnerAsync(repository, runnerName, cancellationToken);
+        }
+
+        using var answered = response;
         await EnsureSuccessAsync(response, "generate-jitconfig", cancellationToken);
         var jit = await response.Content.ReadFromJsonAsync(GitHubJsonContext.Default.JitConfigResponse, cancellationToken);
         if (jit?.Runner is null || string.IsNullOrEmpty(jit.EncodedJitConfig))
@@ -43,6 +61,34 @@ internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials cr
         return job is null ? null : new GitHubJob(job.Id, job.Status ?? "unknown", job.Conclusion, job.RunnerName);
     }
 
+    /// <summary>Deletes the repository's self-hosted runner called <paramref name="runnerName"/>, if there is one.</summary>
+    private async Task DeleteRunnerAsync(string repository, string runnerName, CancellationToken cancellationToken)
+    {
+        for (var page = 1; page <= 50; page++)
+        {
+            using var list = await RequestAsync(HttpMethod.Get, repository, $"repos/{repository}/actions/runners?per_page=100&page={page}", cancellationToken);
+            using var response = await http.SendAsync(list, cancellationToken);
+            await EnsureSuccessAsync(response, "list runners", cancellationToken);
+            var runners = await response.Content.ReadFromJsonAsync(GitHubJsonContext.Default.RunnerListResponse, cancellationToken);
+            if (runners?.Runners is not { Count: > 0 } items)
+            {
+                return;
+            }
+
+            if (items.FirstOrDefault(r => string.Equals(r.Name, runnerName, StringComparison.OrdinalIgnoreCase)) is { } found)
+            {
+                using var delete = await RequestAsync(HttpMethod.Delete, repository, $"repos/{repository}/actions/runners/{found.Id}", cancellationToken);
+                using var deleted = await http.SendAsync(delete, cancellationToken);
+                if (deleted.StatusCode != HttpStatusCode.NotFound)
+                {
+                    await EnsureSuccessAsync(deleted, "delete runner", cancellationToken);
+                }
+
+                return;
+            }
+        }
+    }
+
     private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string repository, string path, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(method, path);
@@ -58,6 +104,9 @@ internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials cr
             throw new GitHubApiException((int)response.StatusCode, $"GitHub {call} answered {(int)response.StatusCode}: {(detail.Length > 300 ? detail[..300] : detail)}");
         }
     }
+
+    [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "GitHub already has a runner {RunnerName} in {Repository} (a retried registration whose reply was lost); removing it and registering again")]
+    private static partial void LogReRegistering(ILogger logger, string runnerName, string repository);
 
     [LoggerMessage(EventId = 1700, Level = LogLevel.Information, Message = "GitHub registered JIT runner {RunnerName} (id {RunnerId}) for {Repository}")]
     private static partial void LogJitConfig(ILogger logger, string runnerName, long runnerId, string repository);

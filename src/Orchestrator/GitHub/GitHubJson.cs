@@ -8,6 +8,8 @@ internal sealed record JitConfigResponse(JitRunner? Runner, string? EncodedJitCo
 
 internal sealed record JitRunner(long Id, string? Name);
 
+internal sealed record RunnerListResponse(int TotalCount, IReadOnlyList<JitRunner>? Runners);
+
 internal sealed record JobResponse(long Id, string? Status, string? Conclusion, string? RunnerName);
 
 internal sealed record InstallationResponse(long Id);
@@ -18,6 +20,7 @@ internal sealed record AccessTokenResponse(string Token, DateTimeOffset ExpiresA
 [JsonSerializable(typeof(JitConfigRequest))]
 [JsonSerializable(typeof(JitConfigResponse))]
 [JsonSerializable(typeof(JobResponse))]
+[JsonSerializable(typeof(RunnerListResponse))]
 [JsonSerializable(typeof(InstallationResponse))]
 [JsonSerializable(typeof(AccessTokenResponse))]
 internal sealed partial class GitHubJsonContext : JsonSerializerContext;
