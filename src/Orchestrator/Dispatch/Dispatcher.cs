@@ -108,6 +108,7 @@ internal sealed class Dispatcher(
             if (ack.Started)
             {
                 await queue.CompleteAsync(labels, node.Value.Id, jobId);
+                await store.AcknowledgedAsync(jobId, claim.Attempt, cancellationToken);
                 Log.Dispatched(logger, jobId, claim.Attempt, runner.Name, jit.RunnerName);
                 return Outcome.Dispatched;
             }

@@ -9,6 +9,9 @@ internal interface IDispatchStore
     /// </summary>
     Task<ClaimedJob?> ClaimAsync(long jobId, Guid runnerId, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>Records that the runner started the dispatched attempt (the end of the dispatch latency).</summary>
+    Task AcknowledgedAsync(long jobId, int attempt, CancellationToken cancellationToken);
+
     /// <summary>Puts a claimed job back to queued if it is still held by that attempt; null when it was not.</summary>
     Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, CancellationToken cancellationToken);
 

@@ -34,6 +34,16 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
             },
             cancellationToken);
 
+    public async Task AcknowledgedAsync(long jobId, int attempt, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            "UPDATE jobs SET acknowledged_at = COALESCE(acknowledged_at, now()) WHERE job_id = @job AND attempt = @attempt",
+            c =>
+            {
+                c.Parameters.AddWithValue("job", jobId);
+                c.Parameters.AddWithValue("attempt", attempt);
+            },
+            cancellationToken);
+
     public async Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, CancellationToken cancellationToken) =>
         await database.RunAsync(
             async (connection, ct) =>
