@@ -102,6 +102,10 @@ start_simulator() {
         dotnet "$(app_dll github-simulator)"
 }
 
+# Slots per proxy runner: each slot is one simulated runner (a bash + curl process), so a stream
+# of 100 jobs/s of 200 ms needs about 20 slots in all.
+RUNNER_SLOTS=${RUNNERHUB_RUNNER_SLOTS:-16}
+
 runner_labels() {
     case "$1" in
         runner-1) echo "self-hosted,linux,x64" ;;
@@ -127,7 +131,7 @@ start_runner() {
         DOTNET_ENVIRONMENT=Production \
         Runner__Name="$name" \
         Runner__Labels="$(runner_labels "$name")" \
-        Runner__Slots=2 \
+        Runner__Slots="$RUNNER_SLOTS" \
         Runner__OrchestratorUrl="http://127.0.0.1:$(port ws)" \
         Runner__StateDirectory="$STATE/runners/$name" \
         Execution__RunnerDirectory="$STATE/app/github-simulator" \

@@ -43,10 +43,11 @@ public static class RunnerHubRoutes
 public sealed record RunningJob(long JobId, int Attempt);
 
 /// <summary>The runner's state, sent after each (re)connect.</summary>
+/// <param name="Slots">How many jobs the runner runs at once (its configuration now, which may differ from its registration).</param>
 /// <param name="FreeSlots">Slots that can take a job now.</param>
 /// <param name="Running">Jobs the runner is running.</param>
 /// <param name="Version">The runner's version, for the operator's view.</param>
-public sealed record RunnerAnnouncement(int FreeSlots, IReadOnlyList<RunningJob> Running, string Version);
+public sealed record RunnerAnnouncement(int Slots, int FreeSlots, IReadOnlyList<RunningJob> Running, string Version);
 
 /// <summary>The orchestrator's answer to <see cref="IRunnerHub.Announce"/>.</summary>
 /// <param name="RunnerId">The runner's id, as registered.</param>

@@ -24,11 +24,11 @@ internal sealed class ConnectedRunners
     }
 
     /// <summary>Counts a slot as free right after its job's process ended, before the next heartbeat says so.</summary>
-    public void FreeSlot(Guid runnerId, int slots)
+    public void FreeSlot(Guid runnerId)
     {
         if (_runners.TryGetValue(runnerId, out var current))
         {
-            _runners.TryUpdate(runnerId, current with { FreeSlots = Math.Min(slots, current.FreeSlots + 1) }, current);
+            _runners.TryUpdate(runnerId, current with { FreeSlots = Math.Min(current.Slots, current.FreeSlots + 1) }, current);
         }
     }
 
@@ -42,4 +42,4 @@ internal sealed class ConnectedRunners
     }
 }
 
-internal sealed record ConnectedRunner(Guid RunnerId, string Name, string ConnectionId, LabelSet Labels, int FreeSlots, bool Draining);
+internal sealed record ConnectedRunner(Guid RunnerId, string Name, string ConnectionId, LabelSet Labels, int Slots, int FreeSlots, bool Draining);

@@ -12,10 +12,19 @@ internal interface IDispatchStore
     /// <summary>Records that the runner started the dispatched attempt (the end of the dispatch latency).</summary>
     Task AcknowledgedAsync(long jobId, int attempt, CancellationToken cancellationToken);
 
-    /// <summary>Puts a claimed job back to queued if it is still held by that attempt; null when it was not.</summary>
-    Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Puts the job held by the dispatch (<paramref name="jobId"/>, <paramref name="attempt"/>)
+    /// back to queued, if one still waits on it; null when none does (the job the runner was
+    /// launched for may be another one after a swap). <paramref name="attemptUsed"/> false (the dispatch never reached a runner: GitHub or
+    /// the runner refused) gives the attempt back, so a full runner cannot push a job to dead.
+    /// </summary>
+    Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, bool attemptUsed, CancellationToken cancellationToken);
 
-    /// <summary>Extends the leases of the dispatches a runner reports running (matching job and attempt).</summary>
+    /// <summary>
+    /// Extends the leases of the dispatches a runner reports running. A dispatch is known by its
+    /// JIT runner (<c>rh-{job}-{attempt}</c>), not its job: after a swap the runner launched for
+    /// one job holds another, and its heartbeats must keep that one alive.
+    /// </summary>
     Task ExtendLeasesAsync(Guid runnerId, IReadOnlyList<Contracts.Hub.RunningJob> running, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>
@@ -25,8 +34,10 @@ internal interface IDispatchStore
     Task<IReadOnlyList<RequeuedJob>> ExpireLeasesAsync(int maxAttempts, CancellationToken cancellationToken);
 
     /// <summary>
-    /// GitHub gave the JIT runner launched for one job a different job (any idle runner with
-    /// matching labels may take any job): the job it was launched for needs a runner again.
+    /// GitHub gave the JIT runner launched for job A a different job B (any idle runner with
+    /// matching labels may take any job), so A needs a runner again. When B had its own JIT runner
+    /// waiting, A takes that one over (swap: nothing is launched twice); otherwise A goes back to
+    /// its queue and is returned.
     /// </summary>
     Task<RequeuedJob?> RequeueJobOfRunnerAsync(string jitRunnerName, long busyWithJobId, CancellationToken cancellationToken);
 

@@ -19,7 +19,6 @@ internal sealed class RunnerAuthenticationHandler(
     public const string SchemeName = "Runner";
     public const string RunnerIdClaim = "runnerhub:runner_id";
     public const string LabelsClaim = "runnerhub:labels";
-    public const string SlotsClaim = "runnerhub:slots";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -40,7 +39,6 @@ internal sealed class RunnerAuthenticationHandler(
                 new Claim(ClaimTypes.Name, runner.Name),
                 new Claim(RunnerIdClaim, runner.RunnerId.ToString()),
                 new Claim(LabelsClaim, runner.Labels.ToString()),
-                new Claim(SlotsClaim, runner.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim(ClaimTypes.Role, "runner"),
             ],
             SchemeName);

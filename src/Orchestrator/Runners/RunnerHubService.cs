@@ -29,7 +29,6 @@ internal sealed class RunnerHubService(
 {
     private LabelSet Labels => LabelSet.Parse(Context.User!.FindFirst(RunnerAuthenticationHandler.LabelsClaim)!.Value);
 
-    private int Slots => int.Parse(Context.User!.FindFirst(RunnerAuthenticationHandler.SlotsClaim)!.Value, System.Globalization.CultureInfo.InvariantCulture);
 
     private Guid RunnerId => Guid.Parse(Context.User!.FindFirst(RunnerAuthenticationHandler.RunnerIdClaim)!.Value);
 
@@ -42,7 +41,9 @@ internal sealed class RunnerHubService(
             RunnerId, node.Value.Id, Context.ConnectionId, Math.Max(0, announcement.FreeSlots), Truncate(announcement.Version), Context.ConnectionAborted);
         Log.Connected(logger, RunnerName, node.Value.Id, announcement.FreeSlots, announcement.Running.Count, announcement.Version);
         await dispatches.ExtendLeasesAsync(RunnerId, announcement.Running, dispatchOptions.Value.Lease, Context.ConnectionAborted);
-        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, Math.Max(0, announcement.FreeSlots), draining));
+        var slots = Math.Clamp(announcement.Slots, 1, 64);
+        Context.Items["slots"] = slots;
+        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, Math.Clamp(announcement.FreeSlots, 0, slots), draining));
         dispatch.Raise();
         return new AnnounceAck(RunnerId, node.Value.Id, draining, options.Value.HeartbeatInterval);
     }
@@ -59,7 +60,8 @@ internal sealed class RunnerHubService(
         }
 
         await dispatches.ExtendLeasesAsync(RunnerId, heartbeat.Running, dispatchOptions.Value.Lease, Context.ConnectionAborted);
-        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, Math.Max(0, heartbeat.FreeSlots), standing.Draining));
+        var slots = Context.Items.TryGetValue("slots", out var announced) && announced is int n ? n : 1;
+        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, Math.Clamp(heartbeat.FreeSlots, 0, slots), standing.Draining));
         if (heartbeat.FreeSlots > 0 && !standing.Draining)
         {
             dispatch.Raise();
@@ -75,13 +77,13 @@ internal sealed class RunnerHubService(
 
         // The runner process ended before GitHub said the job started: the job still needs a
         // runner. (Once in_progress, GitHub's completed webhook closes it instead.)
-        if (await dispatches.ReleaseAsync(report.JobId, report.Attempt, Context.ConnectionAborted) is { } requeued)
+        if (await dispatches.ReleaseAsync(report.JobId, report.Attempt, attemptUsed: true, Context.ConnectionAborted) is { } requeued)
         {
             await queue.EnqueueAsync(LabelSet.Parse(requeued.LabelKey), requeued.JobId);
         }
 
         Log.JobExited(logger, RunnerName, report.JobId, report.Attempt, report.Outcome, report.ExitCode);
-        connected.FreeSlot(RunnerId, Slots);
+        connected.FreeSlot(RunnerId);
         dispatch.Raise();
     }
 

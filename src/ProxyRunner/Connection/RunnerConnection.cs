@@ -26,6 +26,10 @@ internal sealed partial class RunnerConnection(
         typeof(RunnerConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     private readonly Queue<JobExitReport> _unsentExits = new();
+
+    // One sender at a time: the exit forwarder and the heartbeat both flush the queue, and two
+    // flushes would send a report twice and then drop the next one.
+    private readonly SemaphoreSlim _sending = new(1, 1);
     private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(5);
     private bool _announced;
 
@@ -58,6 +62,12 @@ internal sealed partial class RunnerConnection(
         }
 
         await exits;
+    }
+
+    public override void Dispose()
+    {
+        _sending.Dispose();
+        base.Dispose();
     }
 
     /// <summary>Starts a dispatched job's runner process; the answer is the orchestrator's acknowledgement.</summary>
@@ -104,6 +114,19 @@ internal sealed partial class RunnerConnection(
     }
 
     private async Task SendExitsAsync(HubConnection hub, CancellationToken cancellationToken)
+    {
+        await _sending.WaitAsync(cancellationToken);
+        try
+        {
+            await SendQueuedExitsAsync(hub, cancellationToken);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private async Task SendQueuedExitsAsync(HubConnection hub, CancellationToken cancellationToken)
     {
         while (hub.State == HubConnectionState.Connected)
         {
@@ -180,7 +203,7 @@ internal sealed partial class RunnerConnection(
     {
         try
         {
-            var ack = await hub.InvokeAsync<AnnounceAck>(nameof(IRunnerHub.Announce), new RunnerAnnouncement(FreeSlots(), Running(), Version), cancellationToken);
+            var ack = await hub.InvokeAsync<AnnounceAck>(nameof(IRunnerHub.Announce), new RunnerAnnouncement(executor.Slots, FreeSlots(), Running(), Version), cancellationToken);
             _heartbeatInterval = ack.HeartbeatInterval;
             _announced = true;
             state.Announced(ack.NodeId, ack.Draining);

@@ -51,11 +51,28 @@ public sealed class DispatchStoreTests(InfrastructureFixture infra)
         // A stale report of attempt 1 cannot release attempt 2.
         var second = await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromMilliseconds(200), CancellationToken.None);
         Assert.Equal(2, second!.Attempt);
-        Assert.Null(await store.ReleaseAsync(jobId, 1, CancellationToken.None));
+        Assert.Null(await store.ReleaseAsync(jobId, 1, attemptUsed: true, CancellationToken.None));
         await Eventually.HoldsAsync(
             "the second lease to expire into dead",
             async () => { await store.ExpireLeasesAsync(2, CancellationToken.None); var s = await StateAsync(jobId); return (s == "dead", s ?? "none"); },
             TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task ARefusedDispatch_GivesItsAttemptBack_AnEarlyExitDoesNot()
+    {
+        var jobId = await QueueJobAsync("""["self-hosted","refusal"]""");
+        await using var node = Services("refusal-node");
+        var store = node.GetRequiredService<IDispatchStore>();
+
+        var refused = await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.NotNull(await store.ReleaseAsync(jobId, refused!.Attempt, attemptUsed: false, CancellationToken.None));
+        var retried = await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(1, retried!.Attempt);
+
+        Assert.NotNull(await store.ReleaseAsync(jobId, retried.Attempt, attemptUsed: true, CancellationToken.None));
+        var third = await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(2, third!.Attempt);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class RunnerRegistrationTests(InfrastructureFixture infra) : IAsyn
         hub.On<bool>(nameof(IRunnerClient.Drain), d => { lock (drains) { drains.Add(d); } });
         await hub.StartAsync();
 
-        var ack = await hub.InvokeAsync<AnnounceAck>(nameof(IRunnerHub.Announce), new RunnerAnnouncement(2, [], "test"));
+        var ack = await hub.InvokeAsync<AnnounceAck>(nameof(IRunnerHub.Announce), new RunnerAnnouncement(2, 2, [], "test"));
 
         Assert.Equal(registered.RunnerId, ack.RunnerId);
         Assert.Equal("orchestrator-31", ack.NodeId);

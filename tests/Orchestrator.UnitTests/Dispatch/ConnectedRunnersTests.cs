@@ -11,15 +11,15 @@ public class ConnectedRunnersTests
     public void TakeAndFreeSlot_StayWithinZeroAndTheRunnersSlots()
     {
         var runners = new ConnectedRunners();
-        runners.Update(new ConnectedRunner(Id, "r", "c1", LabelSet.Parse("self-hosted"), 1, false));
+        runners.Update(new ConnectedRunner(Id, "r", "c1", LabelSet.Parse("self-hosted"), 2, 1, false));
 
         runners.TakeSlot(Id);
         runners.TakeSlot(Id);
         Assert.Equal(0, runners.All.Single().FreeSlots);
 
-        runners.FreeSlot(Id, slots: 2);
-        runners.FreeSlot(Id, slots: 2);
-        runners.FreeSlot(Id, slots: 2);
+        runners.FreeSlot(Id);
+        runners.FreeSlot(Id);
+        runners.FreeSlot(Id);
         Assert.Equal(2, runners.All.Single().FreeSlots);
     }
 
@@ -27,8 +27,8 @@ public class ConnectedRunnersTests
     public void Remove_IgnoresAStaleConnection_OfARunnerThatReconnected()
     {
         var runners = new ConnectedRunners();
-        runners.Update(new ConnectedRunner(Id, "r", "old", LabelSet.Parse("self-hosted"), 1, false));
-        runners.Update(new ConnectedRunner(Id, "r", "new", LabelSet.Parse("self-hosted"), 1, false));
+        runners.Update(new ConnectedRunner(Id, "r", "old", LabelSet.Parse("self-hosted"), 1, 1, false));
+        runners.Update(new ConnectedRunner(Id, "r", "new", LabelSet.Parse("self-hosted"), 1, 1, false));
 
         runners.Remove(Id, "old");
         Assert.Single(runners.All);

@@ -44,20 +44,23 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
             },
             cancellationToken);
 
-    public async Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, CancellationToken cancellationToken) =>
+    public async Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, bool attemptUsed, CancellationToken cancellationToken) =>
         await database.RunAsync(
             async (connection, ct) =>
             {
                 await using var command = new NpgsqlCommand(
                     """
-                    UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, updated_at = now()
-                    WHERE job_id = @job AND attempt = @attempt AND state = 'dispatched'
-                    RETURNING label_key
+                    UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, updated_at = now(),
+                                    attempt = CASE WHEN @used THEN attempt ELSE attempt - 1 END
+                    WHERE jit_runner_name = 'rh-' || @job || '-' || @attempt AND state = 'dispatched'
+                    RETURNING job_id, label_key
                     """,
                     connection);
                 command.Parameters.AddWithValue("job", jobId);
                 command.Parameters.AddWithValue("attempt", attempt);
-                return await command.ExecuteScalarAsync(ct) is string labelKey ? new RequeuedJob(jobId, labelKey) : null;
+                command.Parameters.AddWithValue("used", attemptUsed);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct) ? new RequeuedJob(reader.GetInt64(0), reader.GetString(1)) : null;
             },
             cancellationToken);
 
@@ -72,7 +75,7 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
             """
             UPDATE jobs j SET lease_until = now() + @lease
             FROM unnest(@jobs, @attempts) AS r(job_id, attempt)
-            WHERE j.job_id = r.job_id AND j.attempt = r.attempt AND j.runner_id = @runner
+            WHERE j.jit_runner_name = 'rh-' || r.job_id || '-' || r.attempt AND j.runner_id = @runner
               AND j.state IN ('dispatched', 'in_progress')
             """,
             c =>
@@ -95,7 +98,7 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
                         state = CASE WHEN attempt >= @max THEN 'dead' ELSE 'queued' END,
                         dead_reason = CASE WHEN attempt >= @max THEN 'no runner confirmed the job after ' || attempt || ' dispatch attempt(s)' END,
                         runner_id = NULL, lease_until = NULL, updated_at = now()
-                    WHERE job_id IN (SELECT job_id FROM jobs WHERE state = 'dispatched' AND lease_until < now() FOR UPDATE SKIP LOCKED)
+                    WHERE job_id IN (SELECT job_id FROM jobs WHERE state = 'dispatched' AND (lease_until < now() OR lease_until IS NULL) FOR UPDATE SKIP LOCKED)
                     RETURNING job_id, label_key, state
                     """,
                     connection);
@@ -118,17 +121,60 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
         await database.RunAsync(
             async (connection, ct) =>
             {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+
+                // B (busy) had its own JIT runner still waiting for work? Then A inherits it, with
+                // B's runner slot and lease, and B is bound to the runner that really took it.
+                await using (var swap = new NpgsqlCommand(
+                    """
+                    WITH b AS (
+                        SELECT jit_runner_name, runner_id, lease_until FROM jobs
+                        WHERE job_id = @busy AND jit_runner_name IS NOT NULL AND jit_runner_name <> @name
+                          AND runner_id IS NOT NULL AND lease_until IS NOT NULL -- a live dispatch, not a released one
+                        FOR UPDATE
+                    ), a AS (
+                        UPDATE jobs SET jit_runner_name = b.jit_runner_name, runner_id = b.runner_id,
+                                        lease_until = b.lease_until, updated_at = now()
+                        FROM b
+                        WHERE jobs.jit_runner_name = @name AND jobs.job_id <> @busy AND jobs.state = 'dispatched'
+                        RETURNING jobs.job_id
+                    )
+                    UPDATE jobs SET jit_runner_name = @name
+                    WHERE job_id = @busy AND EXISTS (SELECT 1 FROM a)
+                    """,
+                    connection,
+                    transaction))
+                {
+                    swap.Parameters.AddWithValue("name", jitRunnerName);
+                    swap.Parameters.AddWithValue("busy", busyWithJobId);
+                    if (await swap.ExecuteNonQueryAsync(ct) == 1)
+                    {
+                        await transaction.CommitAsync(ct);
+                        return null;
+                    }
+                }
+
                 await using var command = new NpgsqlCommand(
                     """
                     UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, updated_at = now()
                     WHERE jit_runner_name = @name AND job_id <> @busy AND state = 'dispatched'
                     RETURNING job_id, label_key
                     """,
-                    connection);
+                    connection,
+                    transaction);
                 command.Parameters.AddWithValue("name", jitRunnerName);
                 command.Parameters.AddWithValue("busy", busyWithJobId);
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                return await reader.ReadAsync(ct) ? new RequeuedJob(reader.GetInt64(0), reader.GetString(1)) : null;
+                RequeuedJob? requeued = null;
+                await using (var reader = await command.ExecuteReaderAsync(ct))
+                {
+                    if (await reader.ReadAsync(ct))
+                    {
+                        requeued = new RequeuedJob(reader.GetInt64(0), reader.GetString(1));
+                    }
+                }
+
+                await transaction.CommitAsync(ct);
+                return requeued;
             },
             cancellationToken);
 
