@@ -13,8 +13,8 @@ internal interface IRunnerStore
     /// <summary>The runner a credential belongs to; null when unknown or removed.</summary>
     Task<RunnerIdentity?> AuthenticateAsync(byte[] credentialHash, CancellationToken cancellationToken);
 
-    /// <summary>Records a (re)connection to <paramref name="nodeId"/>; returns whether the runner is draining.</summary>
-    Task<bool> ConnectedAsync(Guid runnerId, string nodeId, string connectionId, int freeSlots, string version, CancellationToken cancellationToken);
+    /// <summary>Records a (re)connection to <paramref name="nodeId"/> with the slots the runner announced; returns whether it is draining.</summary>
+    Task<bool> ConnectedAsync(Guid runnerId, string nodeId, string connectionId, int slots, int freeSlots, string version, CancellationToken cancellationToken);
 
     /// <summary>Records a heartbeat; returns the runner's current standing (draining, removed).</summary>
     Task<RunnerStanding> HeartbeatAsync(Guid runnerId, string connectionId, int freeSlots, CancellationToken cancellationToken);
@@ -46,4 +46,5 @@ internal sealed record RunnerRecord(
     string? NodeId,
     string? Version,
     DateTimeOffset RegisteredAt,
-    DateTimeOffset? LastHeartbeatAt);
+    DateTimeOffset? LastHeartbeatAt,
+    IReadOnlyList<long> RunningJobs);

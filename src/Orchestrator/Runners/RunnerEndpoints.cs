@@ -134,13 +134,14 @@ internal sealed record RunnerView(
     string? Node,
     string? Version,
     DateTimeOffset RegisteredAt,
-    DateTimeOffset? LastHeartbeatAt)
+    DateTimeOffset? LastHeartbeatAt,
+    IReadOnlyList<long> RunningJobs)
 {
     /// <summary>removed, draining, online (connected and heard from within <paramref name="offlineAfter"/>) or offline.</summary>
     public static RunnerView From(RunnerRecord r, DateTimeOffset now, TimeSpan offlineAfter)
     {
         var online = r.NodeId is not null && r.LastHeartbeatAt is { } seen && now - seen < offlineAfter;
         var status = r.Removed ? "removed" : !online ? "offline" : r.Draining ? "draining" : "online";
-        return new RunnerView(r.RunnerId, r.Name, status, r.Labels, r.Slots, online ? r.FreeSlots : 0, online ? r.NodeId : null, r.Version, r.RegisteredAt, r.LastHeartbeatAt);
+        return new RunnerView(r.RunnerId, r.Name, status, r.Labels, r.Slots, online ? r.FreeSlots : 0, online ? r.NodeId : null, r.Version, r.RegisteredAt, r.LastHeartbeatAt, r.RunningJobs);
     }
 }

@@ -37,13 +37,14 @@ internal sealed class RunnerHubService(
     public async Task<AnnounceAck> Announce(RunnerAnnouncement announcement)
     {
         ArgumentNullException.ThrowIfNull(announcement);
+        var slots = Math.Clamp(announcement.Slots, 1, 64);
+        var free = Math.Clamp(announcement.FreeSlots, 0, slots);
         var draining = await runners.ConnectedAsync(
-            RunnerId, node.Value.Id, Context.ConnectionId, Math.Max(0, announcement.FreeSlots), Truncate(announcement.Version), Context.ConnectionAborted);
+            RunnerId, node.Value.Id, Context.ConnectionId, slots, free, Truncate(announcement.Version), Context.ConnectionAborted);
         Log.Connected(logger, RunnerName, node.Value.Id, announcement.FreeSlots, announcement.Running.Count, announcement.Version);
         await dispatches.ExtendLeasesAsync(RunnerId, announcement.Running, dispatchOptions.Value.Lease, Context.ConnectionAborted);
-        var slots = Math.Clamp(announcement.Slots, 1, 64);
         Context.Items["slots"] = slots;
-        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, Math.Clamp(announcement.FreeSlots, 0, slots), draining));
+        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, free, draining));
         dispatch.Raise();
         return new AnnounceAck(RunnerId, node.Value.Id, draining, options.Value.HeartbeatInterval);
     }

@@ -18,11 +18,7 @@ public sealed class RunnerRegistrationTests(InfrastructureFixture infra) : IAsyn
     public async Task InitializeAsync()
     {
         _node = new OrchestratorFactory(infra, "orchestrator-31");
-        _client = _node.CreateClient();
-        await Eventually.HoldsAsync(
-            "the node to be ready",
-            async () => ((await _client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, "not ready"),
-            TimeSpan.FromSeconds(30));
+        _client = await _node.CreateReadyClientAsync();
     }
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
@@ -62,6 +58,7 @@ public sealed class RunnerRegistrationTests(InfrastructureFixture infra) : IAsyn
         Assert.NotEqual(first.Credential, again.Credential);
         var listed = await RunnerAsync(name);
         Assert.Equal("offline", (string?)listed["status"]);
+        Assert.Empty(listed["runningJobs"]!.AsArray());
         Assert.Equal(["gpu", "linux", "self-hosted"], listed["labels"]!.AsArray().Select(l => (string?)l));
     }
 

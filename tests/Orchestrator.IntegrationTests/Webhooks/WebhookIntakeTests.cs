@@ -18,11 +18,7 @@ public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLife
     public async Task InitializeAsync()
     {
         _node = new OrchestratorFactory(infra, "orchestrator-21");
-        _client = _node.CreateClient();
-        await Eventually.HoldsAsync(
-            "the node to be ready",
-            async () => ((await _client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, "not ready"),
-            TimeSpan.FromSeconds(30));
+        _client = await _node.CreateReadyClientAsync();
     }
 
     public async Task DisposeAsync() => await _node.DisposeAsync();

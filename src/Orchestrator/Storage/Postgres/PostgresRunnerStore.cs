@@ -62,13 +62,13 @@ internal sealed class PostgresRunnerStore(PostgresDatabase database) : IRunnerSt
             },
             cancellationToken);
 
-    public async Task<bool> ConnectedAsync(Guid runnerId, string nodeId, string connectionId, int freeSlots, string version, CancellationToken cancellationToken) =>
+    public async Task<bool> ConnectedAsync(Guid runnerId, string nodeId, string connectionId, int slots, int freeSlots, string version, CancellationToken cancellationToken) =>
         await database.RunAsync(
             async (connection, ct) =>
             {
                 await using var command = new NpgsqlCommand(
                     """
-                    UPDATE runners SET node_id = @node, connection_id = @connection, free_slots = @free, version = @version,
+                    UPDATE runners SET node_id = @node, connection_id = @connection, slots = @slots, free_slots = @free, version = @version,
                                        connected_at = now(), last_heartbeat_at = now()
                     WHERE runner_id = @id
                     RETURNING draining
@@ -77,6 +77,7 @@ internal sealed class PostgresRunnerStore(PostgresDatabase database) : IRunnerSt
                 command.Parameters.AddWithValue("id", runnerId);
                 command.Parameters.AddWithValue("node", nodeId);
                 command.Parameters.AddWithValue("connection", connectionId);
+                command.Parameters.AddWithValue("slots", slots);
                 command.Parameters.AddWithValue("free", freeSlots);
                 command.Parameters.AddWithValue("version", version);
                 return (bool?)await command.ExecuteScalarAsync(ct) ?? false;
@@ -121,8 +122,11 @@ internal sealed class PostgresRunnerStore(PostgresDatabase database) : IRunnerSt
             {
                 await using var command = new NpgsqlCommand(
                     """
-                    SELECT runner_id, name, labels, slots, free_slots, draining, removed, node_id, version, registered_at, last_heartbeat_at
-                    FROM runners ORDER BY name
+                    SELECT r.runner_id, r.name, r.labels, r.slots, r.free_slots, r.draining, r.removed, r.node_id, r.version,
+                           r.registered_at, r.last_heartbeat_at,
+                           COALESCE((SELECT array_agg(j.job_id ORDER BY j.job_id) FROM jobs j
+                                     WHERE j.runner_id = r.runner_id AND j.state IN ('dispatched', 'in_progress')), '{}')
+                    FROM runners r ORDER BY r.name
                     """,
                     connection);
                 await using var reader = await command.ExecuteReaderAsync(ct);
@@ -140,7 +144,8 @@ internal sealed class PostgresRunnerStore(PostgresDatabase database) : IRunnerSt
                         reader.IsDBNull(7) ? null : reader.GetString(7),
                         reader.IsDBNull(8) ? null : reader.GetString(8),
                         reader.GetFieldValue<DateTimeOffset>(9),
-                        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
+                        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+                        reader.GetFieldValue<long[]>(11)));
                 }
 
                 return (IReadOnlyList<RunnerRecord>)runners;
