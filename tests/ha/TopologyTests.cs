@@ -73,7 +73,12 @@ public sealed class TopologyTests(StackFixture stack, ITestOutputHelper output)
                 await Task.Delay(40, traffic.Token);
             }
         });
-        await Task.Delay(1000);
+        // Kill mid-traffic: once some requests have gone through.
+        await Eventually.HoldsAsync(
+            "the first requests to go through",
+            () => Task.FromResult((Count(results) >= 20, $"{Count(results)} answered")),
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(20));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await stack.Stack.KillAsync(victim);
         await Eventually.HoldsAsync(
@@ -187,6 +192,14 @@ public sealed class TopologyTests(StackFixture stack, ITestOutputHelper output)
         response.EnsureSuccessStatusCode();
         var list = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
         return list.Where(r => (string?)r!["status"] == "online").ToDictionary(r => (string)r!["name"]!, r => (string)r!["node"]!);
+    }
+
+    private static int Count(List<HttpStatusCode> results)
+    {
+        lock (results)
+        {
+            return results.Count;
+        }
     }
 
     private async Task<Dictionary<string, int?>> PidsAsync()

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -28,7 +27,6 @@ internal sealed class RunnerHubService(
     ILogger<RunnerHubService> logger) : Hub<IRunnerClient>, IRunnerHub
 {
     private LabelSet Labels => LabelSet.Parse(Context.User!.FindFirst(RunnerAuthenticationHandler.LabelsClaim)!.Value);
-
 
     private Guid RunnerId => Guid.Parse(Context.User!.FindFirst(RunnerAuthenticationHandler.RunnerIdClaim)!.Value);
 
@@ -97,7 +95,4 @@ internal sealed class RunnerHubService(
     }
 
     private static string Truncate(string? version) => (version ?? "unknown") is { Length: > 64 } v ? v[..64] : version ?? "unknown";
-
-    internal static string ServerVersion { get; } =
-        typeof(RunnerHubService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 }
