@@ -55,36 +55,40 @@ internal sealed class Dispatcher(
         }
     }
 
-    /// <summary>One pass over this node's runners with free slots.</summary>
-    internal async Task RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass over this node's runners with free slots. Runners are served side by side, and a
+    /// runner's free slots are filled concurrently: each dispatch waits on PostgreSQL, GitHub and
+    /// the runner's acknowledgement, so doing them one after another caps a node at a few dozen
+    /// dispatches a second.
+    /// </summary>
+    internal Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var ready = runners.All.Where(r => !r.Draining && r.FreeSlots > 0).ToList();
-        if (ready.Count == 0)
+        return ready.Count == 0 ? Task.CompletedTask : RunOnceAsync(ready, cancellationToken);
+    }
+
+    private async Task RunOnceAsync(List<ConnectedRunner> ready, CancellationToken cancellationToken)
+    {
+        var labelSets = await queue.LabelSetsAsync();
+        await Task.WhenAll(ready.Select(runner => FillAsync(runner, labelSets, cancellationToken)));
+    }
+
+    /// <summary>Takes up to the runner's free slots of matching pointers, then dispatches them together.</summary>
+    private async Task FillAsync(ConnectedRunner runner, IReadOnlyList<LabelSet> labelSets, CancellationToken cancellationToken)
+    {
+        var taken = new List<(LabelSet Labels, long JobId)>();
+        foreach (var labels in labelSets.Where(l => l.IsSubsetOf(runner.Labels)))
         {
-            return;
+            while (taken.Count < runner.FreeSlots && await queue.TakeAsync(labels, node.Value.Id) is { } jobId)
+            {
+                taken.Add((labels, jobId));
+            }
         }
 
-        var labelSets = await queue.LabelSetsAsync();
-        foreach (var runner in ready)
+        var outcomes = await Task.WhenAll(taken.Select(t => DispatchOneAsync(runner, t.Labels, t.JobId, cancellationToken)));
+        foreach (var _ in outcomes.Where(o => o == Outcome.Dispatched))
         {
-            var free = runner.FreeSlots;
-            foreach (var labels in labelSets.Where(l => l.IsSubsetOf(runner.Labels)))
-            {
-                while (free > 0 && await queue.TakeAsync(labels, node.Value.Id) is { } jobId)
-                {
-                    var outcome = await DispatchOneAsync(runner, labels, jobId, cancellationToken);
-                    if (outcome == Outcome.Dispatched)
-                    {
-                        free--;
-                        runners.TakeSlot(runner.RunnerId);
-                    }
-                    else if (outcome == Outcome.Failed)
-                    {
-                        // Do not spin on a runner or an API that just failed: next pass.
-                        free = 0;
-                    }
-                }
-            }
+            runners.TakeSlot(runner.RunnerId);
         }
     }
 
