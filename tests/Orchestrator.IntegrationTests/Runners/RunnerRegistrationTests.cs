@@ -10,33 +10,24 @@ using RunnerHub.Testing;
 namespace RunnerHub.Orchestrator.IntegrationTests.Runners;
 
 [Collection(InfrastructureGroup.Name)]
-public sealed class RunnerRegistrationTests(InfrastructureFixture infra) : IAsyncLifetime, IDisposable
+public sealed class RunnerRegistrationTests(InfrastructureFixture infra) : IAsyncLifetime
 {
-    private OrchestratorFactory _node = null!;
-    private HttpClient _client = null!;
+    private ReadyNode _node = null!;
 
-    public async Task InitializeAsync()
-    {
-        _node = new OrchestratorFactory(infra, "orchestrator-31");
-        _client = await _node.CreateReadyClientAsync();
-    }
+    private HttpClient Client => _node.Client;
+
+    public async Task InitializeAsync() => _node = await ReadyNode.StartAsync(infra, "orchestrator-31");
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _node.Dispose();
-    }
 
     [Fact]
     public async Task OperatorApi_Is401_WithoutTheOperatorToken()
     {
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _client.GetAsync("/api/runners")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _client.PostAsync("/api/runners/registration-tokens", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client.GetAsync("/api/runners")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client.PostAsync("/api/runners/registration-tokens", null)).StatusCode);
         using var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/runners");
         wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-operator-token");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _client.SendAsync(wrong)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client.SendAsync(wrong)).StatusCode);
     }
 
     [Fact]
@@ -45,8 +36,8 @@ public sealed class RunnerRegistrationTests(InfrastructureFixture infra) : IAsyn
         var name = $"runner-{Guid.NewGuid():N}"[..20];
         var token = await CreateTokenAsync();
 
-        var refused = await _client.PostAsJsonAsync("/api/runners/register", new RegisterRunnerRequest("rhr_not-a-token", name, ["self-hosted"], 1));
-        var invalid = await _client.PostAsJsonAsync("/api/runners/register", new RegisterRunnerRequest(token, "has space", [], 0));
+        var refused = await Client.PostAsJsonAsync("/api/runners/register", new RegisterRunnerRequest("rhr_not-a-token", name, ["self-hosted"], 1));
+        var invalid = await Client.PostAsJsonAsync("/api/runners/register", new RegisterRunnerRequest(token, "has space", [], 0));
         var first = await RegisterAsync(token, name, ["self-hosted", "Linux"]);
         var again = await RegisterAsync(token, name, ["self-hosted", "linux", "gpu"]);
 
@@ -119,11 +110,11 @@ public sealed class RunnerRegistrationTests(InfrastructureFixture infra) : IAsyn
 
     private HubConnection Connect(string credential) =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(_node.Server.BaseAddress, RunnerHubRoutes.Hub), o =>
+            .WithUrl(new Uri(_node.Factory.Server.BaseAddress, RunnerHubRoutes.Hub), o =>
             {
                 // The test server speaks HTTP only: long polling exercises the same hub and auth.
                 o.Transports = HttpTransportType.LongPolling;
-                o.HttpMessageHandlerFactory = _ => _node.Server.CreateHandler();
+                o.HttpMessageHandlerFactory = _ => _node.Factory.Server.CreateHandler();
                 o.AccessTokenProvider = () => Task.FromResult<string?>(credential);
             })
             .Build();
@@ -137,7 +128,7 @@ public sealed class RunnerRegistrationTests(InfrastructureFixture infra) : IAsyn
 
     private async Task<RegisterRunnerResponse> RegisterAsync(string token, string name, string[] labels)
     {
-        var response = await _client.PostAsJsonAsync("/api/runners/register", new RegisterRunnerRequest(token, name, labels, 2));
+        var response = await Client.PostAsJsonAsync("/api/runners/register", new RegisterRunnerRequest(token, name, labels, 2));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<RegisterRunnerResponse>())!;
     }
@@ -153,6 +144,6 @@ public sealed class RunnerRegistrationTests(InfrastructureFixture infra) : IAsyn
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", infra.OperatorToken);
-        return await _client.SendAsync(request);
+        return await Client.SendAsync(request);
     }
 }

@@ -10,31 +10,22 @@ using StackExchange.Redis;
 namespace RunnerHub.Orchestrator.IntegrationTests.Webhooks;
 
 [Collection(InfrastructureGroup.Name)]
-public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLifetime, IDisposable
+public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLifetime
 {
-    private OrchestratorFactory _node = null!;
-    private HttpClient _client = null!;
+    private ReadyNode _node = null!;
 
-    public async Task InitializeAsync()
-    {
-        _node = new OrchestratorFactory(infra, "orchestrator-21");
-        _client = await _node.CreateReadyClientAsync();
-    }
+    private HttpClient Client => _node.Client;
+
+    public async Task InitializeAsync() => _node = await ReadyNode.StartAsync(infra, "orchestrator-21");
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _node.Dispose();
-    }
 
     [Fact]
     public async Task Queued_IsCommittedAndQueued_BeforeThe2xx()
     {
         var jobId = WebhookClient.NewJobId();
 
-        var response = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "workflow_job", WebhookClient.Job("queued", jobId, """["Linux","self-hosted","X64"]"""));
+        var response = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "workflow_job", WebhookClient.Job("queued", jobId, """["Linux","self-hosted","X64"]"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -51,8 +42,8 @@ public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLife
         var delivery = Guid.NewGuid().ToString();
         var payload = WebhookClient.Job("queued", jobId, """["self-hosted","dedupe"]""");
 
-        var first = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "workflow_job", payload, delivery);
-        var second = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "workflow_job", payload, delivery);
+        var first = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "workflow_job", payload, delivery);
+        var second = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "workflow_job", payload, delivery);
 
         Assert.Equal(first.StatusCode, second.StatusCode);
         var a = JsonNode.Parse(await first.Content.ReadAsStringAsync())!;
@@ -73,7 +64,7 @@ public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLife
         var payload = WebhookClient.Job("queued", jobId, """["self-hosted","race"]""");
 
         var answers = await Task.WhenAll(
-            WebhookClient.SendAsync(_client, infra.WebhookSecret, "workflow_job", payload, delivery),
+            WebhookClient.SendAsync(Client, infra.WebhookSecret, "workflow_job", payload, delivery),
             WebhookClient.SendAsync(otherClient, infra.WebhookSecret, "workflow_job", payload, delivery));
 
         Assert.All(answers, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
@@ -89,7 +80,7 @@ public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLife
 
         foreach (var (action, runner, conclusion) in new[] { ("completed", "runner-x", "success"), ("in_progress", "runner-x", null), ("queued", null, null) })
         {
-            var response = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "workflow_job", WebhookClient.Job(action, jobId, labels, runner: runner, conclusion: conclusion));
+            var response = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "workflow_job", WebhookClient.Job(action, jobId, labels, runner: runner, conclusion: conclusion));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -110,11 +101,11 @@ public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLife
         var jobId = WebhookClient.NewJobId();
         var good = WebhookClient.Job("queued", jobId);
 
-        var unsigned = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "workflow_job", good, signature: "");
-        var forged = await WebhookClient.SendAsync(_client, "a-different-secret-entirely", "workflow_job", good);
-        var broken = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "workflow_job", Encoding.UTF8.GetBytes("{\"action\":\"queued\", oops"));
-        var missing = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "workflow_job", Encoding.UTF8.GetBytes("""{"action":"queued","workflow_job":{"id":1}}"""));
-        var oversized = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "workflow_job", new byte[(25 * 1024 * 1024) + 1]);
+        var unsigned = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "workflow_job", good, signature: "");
+        var forged = await WebhookClient.SendAsync(Client, "a-different-secret-entirely", "workflow_job", good);
+        var broken = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "workflow_job", Encoding.UTF8.GetBytes("{\"action\":\"queued\", oops"));
+        var missing = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "workflow_job", Encoding.UTF8.GetBytes("""{"action":"queued","workflow_job":{"id":1}}"""));
+        var oversized = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "workflow_job", new byte[(25 * 1024 * 1024) + 1]);
 
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
@@ -128,8 +119,8 @@ public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLife
     [Fact]
     public async Task PingIs200_OtherEventsAre202()
     {
-        var ping = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "ping", Encoding.UTF8.GetBytes("""{"zen":"Design for failure."}"""));
-        var push = await WebhookClient.SendAsync(_client, infra.WebhookSecret, "push", Encoding.UTF8.GetBytes("{}"));
+        var ping = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "ping", Encoding.UTF8.GetBytes("""{"zen":"Design for failure."}"""));
+        var push = await WebhookClient.SendAsync(Client, infra.WebhookSecret, "push", Encoding.UTF8.GetBytes("{}"));
 
         Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, push.StatusCode);

@@ -1,0 +1,35 @@
+namespace RunnerHub.Orchestrator.IntegrationTests;
+
+/// <summary>An in-process orchestrator that has migrated the schema and answers ready, with a client to it.</summary>
+public sealed class ReadyNode : IAsyncDisposable
+{
+    private ReadyNode(OrchestratorFactory factory, HttpClient client)
+    {
+        Factory = factory;
+        Client = client;
+    }
+
+    public OrchestratorFactory Factory { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<ReadyNode> StartAsync(InfrastructureFixture infra, string nodeId)
+    {
+        var factory = new OrchestratorFactory(infra, nodeId);
+        try
+        {
+            return new ReadyNode(factory, await factory.CreateReadyClientAsync());
+        }
+        catch
+        {
+            await factory.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Factory.DisposeAsync();
+    }
+}
