@@ -5,13 +5,19 @@ internal static class BearerToken
 {
     public static string? From(HttpRequest request)
     {
-        var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (FromHeader(request) is { } token)
         {
-            return header["Bearer ".Length..].Trim();
+            return token;
         }
 
         var query = request.Query["access_token"].ToString();
         return query.Length > 0 ? query : null;
+    }
+
+    /// <summary>The <c>Authorization: Bearer</c> token only (the operator API never reads tokens from URLs, which end up in logs).</summary>
+    public static string? FromHeader(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 }

@@ -17,10 +17,7 @@ internal sealed class OperatorAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var token = Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? header["Bearer ".Length..].Trim()
-            : null;
-        if (token is null)
+        if (BearerToken.FromHeader(Request) is not { } token)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }

@@ -113,6 +113,7 @@ internal sealed class WebhookReceiver(
                 await TryEnqueueAsync(jobEvent.Labels, jobEvent.JobId);
             }
             else if (jobEvent.State == JobState.InProgress && jobEvent.RunnerName is { } runnerName
+                && JitRunnerNames.IsLaunchedForAnotherJob(runnerName, jobEvent.JobId)
                 && await dispatches.RequeueJobOfRunnerAsync(runnerName, jobEvent.JobId, cancellationToken) is { } rebound)
             {
                 // GitHub gave our JIT runner a different job: the job it was launched for needs another.

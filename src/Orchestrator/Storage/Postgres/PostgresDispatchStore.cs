@@ -16,9 +16,9 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
             async (connection, ct) =>
             {
                 await using var command = new NpgsqlCommand(
-                    """
+                    $"""
                     UPDATE jobs SET state = 'dispatched', attempt = attempt + 1, runner_id = @runner,
-                                    jit_runner_name = 'rh-' || job_id || '-' || (attempt + 1),
+                                    jit_runner_name = '{JitRunnerNames.Prefix}' || job_id || '-' || (attempt + 1),
                                     dispatched_at = now(), lease_until = now() + @lease, updated_at = now()
                     WHERE job_id = @job AND state = 'queued'
                     RETURNING attempt, repository, jit_runner_name, labels
@@ -49,10 +49,10 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
             async (connection, ct) =>
             {
                 await using var command = new NpgsqlCommand(
-                    """
+                    $"""
                     UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, updated_at = now(),
                                     attempt = CASE WHEN @used THEN attempt ELSE attempt - 1 END
-                    WHERE jit_runner_name = 'rh-' || @job || '-' || @attempt AND state = 'dispatched'
+                    WHERE jit_runner_name = '{JitRunnerNames.Prefix}' || @job || '-' || @attempt AND state = 'dispatched'
                     RETURNING job_id, label_key
                     """,
                     connection);
@@ -72,10 +72,10 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
         }
 
         await database.ExecuteAsync(
-            """
+            $"""
             UPDATE jobs j SET lease_until = now() + @lease
             FROM unnest(@jobs, @attempts) AS r(job_id, attempt)
-            WHERE j.jit_runner_name = 'rh-' || r.job_id || '-' || r.attempt AND j.runner_id = @runner
+            WHERE j.jit_runner_name = '{JitRunnerNames.Prefix}' || r.job_id || '-' || r.attempt AND j.runner_id = @runner
               AND j.state IN ('dispatched', 'in_progress')
             """,
             c =>
