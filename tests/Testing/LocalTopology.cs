@@ -85,6 +85,98 @@ public sealed class LocalTopology : IAsyncDisposable
             TimeSpan.FromSeconds(15));
     }
 
+    /// <summary>
+    /// Kills a piece and every process it started, even those in sessions of their own (a proxy
+    /// runner's jobs), as losing its machine would: freezes the tree with SIGSTOP until no new
+    /// process appears, then SIGKILLs all of it and waits until every process is gone.
+    /// </summary>
+    public async Task KillWithDescendantsAsync(string piece)
+    {
+        var pid = await PidOfAsync(piece) ?? throw new InvalidOperationException($"{piece} is not running");
+        var frozen = new HashSet<int>();
+        for (var round = 0; round < 10; round++)
+        {
+            var fresh = ProcessTree(pid).Except(frozen).ToList();
+            if (fresh.Count == 0)
+            {
+                break;
+            }
+
+            await RunAsync("kill", ["-STOP", .. fresh.Select(Invariant)], TimeSpan.FromSeconds(10), allowExitCodes: [0, 1]);
+            frozen.UnionWith(fresh);
+        }
+
+        await RunAsync("kill", ["-KILL", .. frozen.Select(Invariant)], TimeSpan.FromSeconds(10), allowExitCodes: [0, 1]);
+        await Eventually.HoldsAsync(
+            $"{piece} (pid {pid}) and its {frozen.Count - 1} descendants to exit",
+            () =>
+            {
+                var left = frozen.Where(p => Directory.Exists($"/proc/{p}") && !IsZombie(p)).ToList();
+                return Task.FromResult((left.Count == 0, $"still there: {string.Join(", ", left)}"));
+            },
+            TimeSpan.FromSeconds(15));
+    }
+
+    /// <summary>A process and all its descendants, from the parent pids in <c>/proc/*/stat</c>.</summary>
+    public static IReadOnlyCollection<int> ProcessTree(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // The command name may hold spaces and parentheses: the fields after the last ')' are fixed.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (!children.TryGetValue(parent, out var list))
+                {
+                    children[parent] = list = [];
+                }
+
+                list.Add(pid);
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        var tree = new HashSet<int> { root };
+        var pending = new Queue<int>([root]);
+        while (pending.TryDequeue(out var pid))
+        {
+            foreach (var child in children.GetValueOrDefault(pid, []))
+            {
+                if (tree.Add(child))
+                {
+                    pending.Enqueue(child);
+                }
+            }
+        }
+
+        return tree;
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A secret the stack generated, for example <c>redis-password</c>.</summary>
     public string Secret(string name) => File.ReadAllText(Path.Combine(StateDirectory, "secrets", name)).Trim();
 

@@ -157,11 +157,11 @@ public sealed class FaultTests
     {
         await using var host = await SimulatorHost.StartAsync();
 
-        using var response = await host.Client.PutAsJsonAsync("/_simulator/faults", new { dropRate = 2.0, reorder = -1, rateLimitStatus = 500, delayMs = 5 });
+        using var response = await host.Client.PutAsJsonAsync("/_simulator/faults", new { dropRate = 2.0, reorder = -1, rateLimitStatus = 500, runnerStartMs = -1, delayMs = 5 });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
-        Assert.Equal(["dropRate", "rateLimitStatus", "reorder"], errors.Select(e => e.Key).Order());
+        Assert.Equal(["dropRate", "rateLimitStatus", "reorder", "runnerStartMs"], errors.Select(e => e.Key).Order());
         var current = await host.Client.GetFromJsonAsync<JsonObject>("/_simulator/faults");
         Assert.Equal(0, (int)current!["delayMs"]!);
     }

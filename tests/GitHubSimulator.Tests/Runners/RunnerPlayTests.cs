@@ -160,6 +160,24 @@ public sealed class RunnerPlayTests
     }
 
     [Fact]
+    public async Task RunnerKilledWhileBooting_TakesNoJob_AndTheJobStaysQueuedForAnother()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var jobId = (long)(await host.PostJobsAsync(new { count = 1 }))["jobIds"]![0]!;
+        await host.SettledSummaryAsync(1);
+        await host.PutFaultsAsync(new { runnerStartMs = 60_000 });
+        var (_, doomed) = await host.RegisterRunnerAsync("doomed", ["self-hosted", "linux", "x64"]);
+        using var kill = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.RunRunnerAsync(doomed, cancellationToken: kill.Token));
+        Assert.Equal(1, (int)(await host.SummaryAsync())["queued"]!);
+
+        await host.PutFaultsAsync(new { runnerStartMs = 100 });
+        var (_, next) = await host.RegisterRunnerAsync("next", ["self-hosted", "linux", "x64"]);
+        Assert.Equal(jobId, await RanJobAsync(host, next));
+    }
+
+    [Fact]
     public async Task RunnerGoneMidJob_FailsTheJob()
     {
         await using var host = await SimulatorHost.StartAsync();

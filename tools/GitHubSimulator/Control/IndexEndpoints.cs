@@ -36,6 +36,7 @@ internal static class IndexEndpoints
         ["delayMs"] = "extra delay before each webhook is sent",
         ["reorder"] = "N: buffer up to N webhooks (or what arrives within Simulator:ReorderWindow) and send them shuffled",
         ["runnerNeverGetsJob"] = "run.sh calls wait their whole wait and get no job",
+        ["runnerStartMs"] = "how long a started runner boots before it looks for a job; killed before then, it took none",
         ["apiFailureRate"] = "0..1: share of API calls answered 502 without doing anything",
         ["apiLostReplyRate"] = "0..1: share of API calls that do their work but answer 502",
         ["rateLimited"] = "every API call answered rateLimitStatus (403|429, default 429) with retry-after: retryAfterSeconds (default 60)",

@@ -24,7 +24,7 @@ internal static class FaultEndpoints
 
         state.Replace(settings);
         Log.FaultsSet(logger, settings.DropRate, settings.DuplicateRate, settings.DelayMs, settings.Reorder,
-            settings.RunnerNeverGetsJob, settings.ApiFailureRate, settings.ApiLostReplyRate, settings.RateLimited, settings.Seed);
+            settings.RunnerNeverGetsJob, settings.RunnerStartMs, settings.ApiFailureRate, settings.ApiLostReplyRate, settings.RateLimited, settings.Seed);
         return TypedResults.Ok(settings);
     }
 

@@ -22,6 +22,13 @@ internal sealed record FaultSettings
     /// <summary>Started runners never get a job: <c>run.sh</c> waits its whole wait and ends with no job.</summary>
     public bool RunnerNeverGetsJob { get; init; }
 
+    /// <summary>
+    /// How long a started runner takes to boot and connect before it looks for a job, in
+    /// milliseconds (a real <c>actions/runner</c> takes seconds). A runner killed in that time
+    /// never took a job, so the job stays queued for another runner.
+    /// </summary>
+    public int RunnerStartMs { get; init; }
+
     /// <summary>Share of API calls (0..1) answered 502 without doing anything.</summary>
     public double ApiFailureRate { get; init; }
 
@@ -58,6 +65,11 @@ internal sealed record FaultSettings
         if (DelayMs is < 0 or > 600_000)
         {
             errors["delayMs"] = ["must be between 0 and 600000."];
+        }
+
+        if (RunnerStartMs is < 0 or > 600_000)
+        {
+            errors["runnerStartMs"] = ["must be between 0 and 600000."];
         }
 
         if (Reorder is < 0 or > 10_000)

@@ -4,9 +4,9 @@ namespace RunnerHub.GitHubSimulator.Faults;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 9500, Level = LogLevel.Information,
-        Message = "Faults set: dropRate {DropRate}, duplicateRate {DuplicateRate}, delayMs {DelayMs}, reorder {Reorder}, runnerNeverGetsJob {RunnerNeverGetsJob}, apiFailureRate {ApiFailureRate}, apiLostReplyRate {ApiLostReplyRate}, rateLimited {RateLimited}, seed {Seed}")]
+        Message = "Faults set: dropRate {DropRate}, duplicateRate {DuplicateRate}, delayMs {DelayMs}, reorder {Reorder}, runnerNeverGetsJob {RunnerNeverGetsJob}, runnerStartMs {RunnerStartMs}, apiFailureRate {ApiFailureRate}, apiLostReplyRate {ApiLostReplyRate}, rateLimited {RateLimited}, seed {Seed}")]
     public static partial void FaultsSet(ILogger logger, double dropRate, double duplicateRate, int delayMs, int reorder,
-        bool runnerNeverGetsJob, double apiFailureRate, double apiLostReplyRate, bool rateLimited, int? seed);
+        bool runnerNeverGetsJob, int runnerStartMs, double apiFailureRate, double apiLostReplyRate, bool rateLimited, int? seed);
 
     [LoggerMessage(EventId = 9501, Level = LogLevel.Information, Message = "Faults cleared")]
     public static partial void FaultsCleared(ILogger logger);

@@ -17,4 +17,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 9404, Level = LogLevel.Warning, Message = "Runner {RunnerName} ({RunnerId}) went away while running job {JobId}; the job fails")]
     public static partial void RunnerLost(ILogger logger, string runnerName, long runnerId, long jobId);
+
+    [LoggerMessage(EventId = 9405, Level = LogLevel.Information, Message = "Runner {RunnerName} ({RunnerId}) went away while booting; it took no job")]
+    public static partial void RunnerLostBooting(ILogger logger, string runnerName, long runnerId);
 }

@@ -22,7 +22,7 @@ internal sealed class RunnerPlayer(
     {
         var started = time.GetTimestamp();
         Log.RunnerStarted(logger, runner.Name, runner.Id, runner.Scope.ToString(), string.Join(',', runner.Labels), wait.TotalSeconds);
-        var job = await WaitForJobAsync(runner, wait, runnerGone);
+        var job = await BootAsync(runner, runnerGone) ? await WaitForJobAsync(runner, wait, runnerGone) : null;
         if (job is null)
         {
             runners.Ended(runner.Id, ranJob: false);
@@ -53,6 +53,26 @@ internal sealed class RunnerPlayer(
         runners.Ended(runner.Id, ranJob: true);
         Log.FinishedJob(logger, runner.Name, runner.Id, job.Id, conclusion);
         return new RunResult(job.Id, runner.Id, runner.Name, conclusion, time.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>The runner's boot time (fault <c>runnerStartMs</c>); false when it went away meanwhile.</summary>
+    private async Task<bool> BootAsync(RunnerSnapshot runner, CancellationToken runnerGone)
+    {
+        if (faults.Current.RunnerStartMs is not (> 0 and var ms))
+        {
+            return true;
+        }
+
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(ms), time, runnerGone);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            Log.RunnerLostBooting(logger, runner.Name, runner.Id);
+            return false;
+        }
     }
 
     /// <summary>Looks, then sleeps until a job is queued or the wait ends; bounded by the wait.</summary>
