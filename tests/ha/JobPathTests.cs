@@ -57,6 +57,19 @@ public sealed class JobPathTests(StackFixture stack, ITestOutputHelper output)
         Assert.Equal(0, (int?)perLabelSet["arm64,self-hosted"]!["completed"]);
         Assert.Equal(15, (int?)perLabelSet["gpu,self-hosted"]!["completed"]);
         Assert.Equal(30, (int?)perLabelSet["linux,self-hosted,x64"]!["completed"]);
+        Assert.Equal(45, (int?)summary["conclusions"]!["success"]);
+
+        // No job was dispatched twice: GitHub (the simulator) removes an ephemeral runner once it
+        // has run a job, so with every job run once, any second JIT config for a job would be a
+        // runner still registered.
+        await Eventually.HoldsAsync(
+            "every JIT runner to have run exactly one job",
+            async () =>
+            {
+                summary = JsonNode.Parse(await stack.Http.GetStringAsync(new Uri(Simulator, "/summary")))!;
+                return ((int?)summary["registeredRunners"] == 0, $"{summary["registeredRunners"]} registered runners without a job");
+            },
+            TimeSpan.FromSeconds(10));
     }
 
     [Fact]
