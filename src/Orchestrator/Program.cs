@@ -33,6 +33,7 @@ app.MapDefaultEndpoints();
 app.MapOrchestratorHealth();
 app.MapWebhooks();
 app.MapRunners();
+app.MapLeadership();
 
 return await app.RunOrReportConfigurationErrorsAsync();
 

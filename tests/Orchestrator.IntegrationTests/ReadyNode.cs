@@ -13,9 +13,9 @@ public sealed class ReadyNode : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ReadyNode> StartAsync(InfrastructureFixture infra, string nodeId)
+    public static async Task<ReadyNode> StartAsync(InfrastructureFixture infra, string nodeId, IDictionary<string, string?>? overrides = null)
     {
-        var factory = new OrchestratorFactory(infra, nodeId);
+        var factory = new OrchestratorFactory(infra, nodeId, overrides);
         try
         {
             return new ReadyNode(factory, await factory.CreateReadyClientAsync());

@@ -74,11 +74,18 @@ public sealed class LocalTopology : IAsyncDisposable
         return (bool?)process["alive"] == true ? (int?)process["pid"] : null;
     }
 
+    /// <summary>Sends a signal (for example <c>STOP</c>, <c>CONT</c>, <c>KILL</c>) to a piece's whole process group and returns its pid at once.</summary>
+    public async Task<int> SignalAsync(string piece, string signal)
+    {
+        var pid = await PidOfAsync(piece) ?? throw new InvalidOperationException($"{piece} is not running");
+        await RunAsync("kill", [$"-{signal}", "--", $"-{pid}"], TimeSpan.FromSeconds(10), allowExitCodes: [0, 1]);
+        return pid;
+    }
+
     /// <summary>Sends SIGKILL to a piece's whole process group, as <c>kill -9</c> would, and waits until it is gone.</summary>
     public async Task KillAsync(string piece)
     {
-        var pid = await PidOfAsync(piece) ?? throw new InvalidOperationException($"{piece} is not running");
-        await RunAsync("kill", ["-9", "--", $"-{pid}"], TimeSpan.FromSeconds(10), allowExitCodes: [0, 1]);
+        var pid = await SignalAsync(piece, "KILL");
         await Eventually.HoldsAsync(
             $"{piece} (pid {pid}) to exit",
             () => Task.FromResult((!Directory.Exists($"/proc/{pid}"), $"/proc/{pid} still exists")),

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RunnerHub.Orchestrator.Leadership;
 using RunnerHub.Orchestrator.Storage.Postgres;
 
 namespace RunnerHub.Orchestrator.Dispatch;
@@ -14,7 +15,7 @@ internal static class DispatchServiceCollectionExtensions
         services.TryAddSingleton<DispatchSignal>();
         services.TryAddSingleton<IDispatchStore, PostgresDispatchStore>();
         services.AddHostedService<Dispatcher>();
-        services.AddHostedService<LeaseSweeper>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, LeaseExpiryTask>());
         return services;
     }
 }

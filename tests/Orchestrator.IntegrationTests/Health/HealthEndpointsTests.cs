@@ -34,9 +34,16 @@ public sealed class HealthEndpointsTests(InfrastructureFixture infra)
         Assert.Equal("streaming", (string?)replica["state"]);
         Assert.NotNull((long?)replica["lagBytes"]);
 
-        var leadership = await Json(client, "/health/leadership");
+        // The only node in the election leads, with a token PostgreSQL issued.
+        JsonNode leadership = null!;
+        await Eventually.HoldsAsync(
+            "the only node to lead",
+            async () => { leadership = await Json(client, "/health/leadership"); return ((bool?)leadership["isLeader"] == true, leadership.ToJsonString()); },
+            StartDeadline);
         Assert.Equal("orchestrator-7", (string?)leadership["nodeId"]);
-        Assert.False((bool?)leadership["isLeader"]);
+        Assert.Equal("orchestrator-7", (string?)leadership["leaderId"]);
+        Assert.True((long?)leadership["fencingToken"] > 0);
+        Assert.NotNull((string?)leadership["leaseExpiresAt"]);
 
         var health = await Json(client, "/health");
         Assert.Equal(["draining", "postgres", "redis", "schema", "self"], health["checks"]!.AsObject().Select(kv => kv.Key).Order());

@@ -89,33 +89,38 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
     }
 
     public async Task<IReadOnlyList<RequeuedJob>> ExpireLeasesAsync(int maxAttempts, CancellationToken cancellationToken) =>
-        await database.RunAsync(
-            async (connection, ct) =>
-            {
-                await using var command = new NpgsqlCommand(
-                    """
-                    UPDATE jobs SET
-                        state = CASE WHEN attempt >= @max THEN 'dead' ELSE 'queued' END,
-                        dead_reason = CASE WHEN attempt >= @max THEN 'no runner confirmed the job after ' || attempt || ' dispatch attempt(s)' END,
-                        runner_id = NULL, lease_until = NULL, updated_at = now()
-                    WHERE job_id IN (SELECT job_id FROM jobs WHERE state = 'dispatched' AND (lease_until < now() OR lease_until IS NULL) FOR UPDATE SKIP LOCKED)
-                    RETURNING job_id, label_key, state
-                    """,
-                    connection);
-                command.Parameters.AddWithValue("max", maxAttempts);
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                var requeued = new List<RequeuedJob>();
-                while (await reader.ReadAsync(ct))
-                {
-                    if (reader.GetString(2) == "queued")
-                    {
-                        requeued.Add(new RequeuedJob(reader.GetInt64(0), reader.GetString(1)));
-                    }
-                }
+        await database.RunAsync((connection, ct) => ExpireLeasesAsync(connection, null, maxAttempts, ct), cancellationToken);
 
-                return (IReadOnlyList<RequeuedJob>)requeued;
-            },
-            cancellationToken);
+    /// <summary>
+    /// Expired dispatches back to queued (or dead after <paramref name="maxAttempts"/>), on the
+    /// caller's connection and transaction: the leader runs it inside its fenced transaction.
+    /// </summary>
+    internal static async ValueTask<IReadOnlyList<RequeuedJob>> ExpireLeasesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int maxAttempts, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE jobs SET
+                state = CASE WHEN attempt >= @max THEN 'dead' ELSE 'queued' END,
+                dead_reason = CASE WHEN attempt >= @max THEN 'no runner confirmed the job after ' || attempt || ' dispatch attempt(s)' END,
+                runner_id = NULL, lease_until = NULL, updated_at = now()
+            WHERE job_id IN (SELECT job_id FROM jobs WHERE state = 'dispatched' AND (lease_until < now() OR lease_until IS NULL) FOR UPDATE SKIP LOCKED)
+            RETURNING job_id, label_key, state
+            """,
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("max", maxAttempts);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var requeued = new List<RequeuedJob>();
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.GetString(2) == "queued")
+            {
+                requeued.Add(new RequeuedJob(reader.GetInt64(0), reader.GetString(1)));
+            }
+        }
+
+        return requeued;
+    }
 
     public async Task<RequeuedJob?> RequeueJobOfRunnerAsync(string jitRunnerName, long busyWithJobId, CancellationToken cancellationToken) =>
         await database.RunAsync(

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using RunnerHub.Testing;
+using Xunit.Abstractions;
+
+namespace RunnerHub.HaTests;
+
+/// <summary>One leader among the three orchestrators, through kill -9 of the leader and its restart.</summary>
+[Collection(StackGroup.Name)]
+public sealed class LeadershipTests(StackFixture stack, ITestOutputHelper output)
+{
+    private static readonly string[] Orchestrators = ["orchestrator-1", "orchestrator-2", "orchestrator-3"];
+
+    [Fact]
+    public async Task KillingTheLeader_AnotherLeadsWithin3s_WithAHigherToken_AndTwoNeverLeadAtOnce()
+    {
+        using var sampling = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var overlaps = new List<string>();
+        var samples = 0;
+        // Every 100 ms, every node's own view: at no instant may two nodes say they lead.
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                var views = await ViewsAsync();
+                var leaders = views.Where(v => v.View?["isLeader"]?.GetValue<bool>() == true).Select(v => v.Node).ToList();
+                Interlocked.Increment(ref samples);
+                if (leaders.Count > 1)
+                {
+                    lock (overlaps)
+                    {
+                        overlaps.Add(string.Join(", ", leaders));
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(100, sampling.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        });
+
+        try
+        {
+            for (var round = 1; round <= 2; round++)
+            {
+                var (leader, token) = await LeaderAsync(TimeSpan.FromSeconds(30));
+                var pid = await stack.Stack.PidOfAsync(leader);
+                await stack.Stack.SignalAsync(leader, "KILL");
+                var clock = Stopwatch.StartNew();
+                var (next, nextToken) = await LeaderAsync(TimeSpan.FromSeconds(10), except: leader);
+                var elapsed = clock.Elapsed;
+                await Eventually.HoldsAsync($"{leader} (pid {pid}) to exit", () => Task.FromResult((!Directory.Exists($"/proc/{pid}"), "still there")), TimeSpan.FromSeconds(15));
+                output.WriteLine($"round {round}: kill -9 of {leader} (token {token}); {next} leads {elapsed.TotalSeconds:0.00} s later with token {nextToken}");
+                Assert.True(nextToken > token, $"token {nextToken} after {token}");
+                Assert.True(elapsed < TimeSpan.FromSeconds(3), $"{next} took {elapsed} to lead");
+
+                // The killed node comes back as a follower of the new leader.
+                await stack.Stack.UpAsync(TimeSpan.FromSeconds(120));
+                await Eventually.HoldsAsync(
+                    $"{leader} to rejoin as a follower of {next}",
+                    async () =>
+                    {
+                        var view = (await ViewsAsync()).Single(v => v.Node == leader).View;
+                        return (view?["isLeader"]?.GetValue<bool>() == false && (string?)view["leaderId"] == next, view?.ToJsonString() ?? "no answer");
+                    },
+                    TimeSpan.FromSeconds(30));
+                output.WriteLine($"{leader} rejoined as a follower");
+            }
+        }
+        finally
+        {
+            await sampling.CancelAsync();
+            await sampler;
+        }
+
+        output.WriteLine($"{samples} samples of all three nodes, {overlaps.Count} with two leaders");
+        Assert.True(samples > 50, $"only {samples} samples");
+        Assert.Empty(overlaps);
+    }
+
+    private async Task<(string Leader, long Token)> LeaderAsync(TimeSpan within, string? except = null)
+    {
+        (string Node, JsonObject? View) found = default;
+        await Eventually.HoldsAsync(
+            except is null ? "a leader" : $"a leader other than {except}",
+            async () =>
+            {
+                var views = await ViewsAsync();
+                found = views.FirstOrDefault(v => v.Node != except && v.View?["isLeader"]?.GetValue<bool>() == true);
+                return (found.View is not null, string.Join("; ", views.Select(v => $"{v.Node}: {v.View?.ToJsonString() ?? "no answer"}")));
+            },
+            within,
+            TimeSpan.FromMilliseconds(50));
+        return (found.Node!, (long)found.View!["fencingToken"]!);
+    }
+
+    /// <summary>Each node's <c>/health/leadership</c>, asked directly (not through HAProxy); null when it does not answer.</summary>
+    private async Task<(string Node, JsonObject? View)[]> ViewsAsync() =>
+        await Task.WhenAll(Orchestrators.Select(async (node, i) =>
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                var port = 5001 + i + stack.Stack.PortOffset;
+                return (node, await stack.Http.GetFromJsonAsync<JsonObject>(new Uri($"http://127.0.0.1:{port}/health/leadership"), timeout.Token));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                return (node, (JsonObject?)null);
+            }
+        }));
+}
