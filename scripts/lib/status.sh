@@ -85,6 +85,47 @@ leadership_all_json() {
     echo "$out"
 }
 
+# GET /api/queues with the operator token, through HAProxy; straight from a live orchestrator
+# only when HAProxy does not answer. Always prints {available, source, reason, queues}: when no
+# orchestrator answers, it says so (status reports, it does not fail). Short timeouts: status is
+# polled during failovers, when PostgreSQL may keep the answer waiting.
+queues_json() {
+    local token_file="$STATE/secrets/operator-token"
+    if [[ ! -s $token_file ]]; then
+        jq -nc --arg r "no operator token at $token_file" '{available: false, source: null, reason: $r, queues: []}'
+        return
+    fi
+    local urls=("http://127.0.0.1:$(port http)/api/queues") o
+    for o in orchestrator-1 orchestrator-2 orchestrator-3; do
+        piece_alive "$o" && urls+=("http://127.0.0.1:$(port "$o")/api/queues")
+    done
+    local url answer code body why reasons=()
+    for url in "${urls[@]}"; do
+        # The token goes in through curl's config on stdin, not the command line other users can see.
+        answer=$(curl -s --max-time 2 -w '\n%{http_code}' -K - "$url" 2>/dev/null \
+            <<<"header = \"Authorization: Bearer $(<"$token_file")\"") || true
+        code=${answer##*$'\n'}
+        body=${answer%$'\n'*}
+        if [[ $code == 200 ]] && jq -e 'type == "array"' >/dev/null 2>&1 <<<"$body"; then
+            jq -nc --arg src "$url" --argjson q "$body" '{available: true, source: $src, reason: null, queues: $q}'
+            return
+        fi
+        if [[ -z $code || $code == 000 ]]; then
+            reasons+=("$url: no answer")
+            continue
+        fi
+        # Answered, but not with queues (503: PostgreSQL unavailable or no orchestrator behind
+        # HAProxy; 401: a token from another state dir). Another node would say the same.
+        why=$(jq -r 'select(type == "object" and .title != null) | .title' 2>/dev/null <<<"$body" || true)
+        [[ -z $why && $code == 503 ]] && why='no orchestrator is up behind HAProxy'
+        reasons+=("$url: HTTP $code${why:+ ($why)}")
+        break
+    done
+    printf '%s\n' "${reasons[@]}" |
+        jq -Rsc '{available: false, source: null, queues: [],
+                  reason: ("no orchestrator answered with queues: " + (split("\n") | map(select(length > 0)) | join("; ")))}'
+}
+
 urls_json() {
     jq -nc --arg http "http://127.0.0.1:$(port http)" --arg ws "http://127.0.0.1:$(port ws)" \
         --arg stats "http://127.0.0.1:$(port stats)/stats" --arg sim "http://127.0.0.1:$(port github-simulator)" \
@@ -99,11 +140,11 @@ status_json() {
     processes=$(printf '%s\n' "${procs[@]}" | jq -sc .)
     jq -n --arg state "$STATE" --argjson offset "$PORT_OFFSET" --argjson processes "$processes" \
         --argjson redis "$(redis_json)" --argjson postgres "$(postgres_json)" \
-        --argjson leadership "$(leadership_all_json)" --argjson urls "$(urls_json)" \
+        --argjson leadership "$(leadership_all_json)" --argjson queues "$(queues_json)" --argjson urls "$(urls_json)" \
         --arg s "$STATE/secrets" --arg sentinels "$(sentinel_addrs)" --arg svc "$SERVICE_NAME" --arg uri "$(pg_uri)" \
         '{stateDir: $state, portOffset: $offset,
           running: ([$processes[] | select(.alive)] | length > 0),
-          processes: $processes, redis: $redis, postgres: $postgres, leadership: $leadership,
+          processes: $processes, redis: $redis, postgres: $postgres, leadership: $leadership, queues: $queues,
           urls: $urls,
           connection: {redis: {sentinels: $sentinels, serviceName: $svc, passwordFile: ($s + "/redis-password")},
                        postgres: {uri: $uri, user: "runnerhub", database: "runnerhub",
@@ -154,7 +195,36 @@ print_status_text() {
             "  \(.node): nodeId=\(.leadership.nodeId) isLeader=\(.leadership.isLeader) leaderId=\(.leadership.leaderId) fencingToken=\(.leadership.fencingToken)" end' <<<"$json"
     fi
     echo
+    print_queues_text "$json"
+    echo
     print_urls_and_secrets
+}
+
+# The queues part of `status`: one line per label set with unfinished jobs, or why there are none.
+print_queues_text() {
+    local json=$1
+    if [[ $(jq -r .queues.available <<<"$json") != true ]]; then
+        printf 'Queues: %sunavailable%s: %s\n' "$C_YELLOW" "$C_OFF" "$(jq -r .queues.reason <<<"$json")"
+        return
+    fi
+    echo "Queues (GET /api/queues via $(jq -r .queues.source <<<"$json")):"
+    if [[ $(jq '.queues.queues | length' <<<"$json") == 0 ]]; then
+        echo "  no job is queued, dispatched or in progress"
+        return
+    fi
+    printf '  %7s %10s %11s %6s  %-8s  %-20s  %s\n' QUEUED DISPATCHED IN_PROGRESS REDIS SERVABLE OLDEST_QUEUED LABELS
+    local queued dispatched running redis servable oldest labels
+    while IFS=$'\t' read -r queued dispatched running redis servable oldest labels; do
+        # Pad before colouring so the columns stay aligned.
+        printf -v servable '%-8s' "$servable"
+        servable=${servable/NO/${C_RED}NO${C_OFF}}
+        printf '  %7s %10s %11s %6s  %s  %-20s  %s\n' "$queued" "$dispatched" "$running" "$redis" "$servable" "$oldest" "$labels"
+    done < <(jq -r '.queues.queues[] | [.queued, .dispatched, .inProgress, (.redisLength // "?"),
+        (if .servable then "yes" else "NO" end),
+        (.oldestQueuedAt // "-" | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z")), (.labels | join(","))] | @tsv' <<<"$json")
+    if jq -e '.queues.queues | any(.servable | not)' >/dev/null <<<"$json"; then
+        echo "  SERVABLE NO: no registered runner has all these labels; the jobs wait until one registers"
+    fi
 }
 
 print_urls_and_secrets() {

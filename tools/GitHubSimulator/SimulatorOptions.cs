@@ -33,6 +33,14 @@ public sealed class SimulatorOptions
     /// <summary>The GitHub App id (<c>X-GitHub-Hook-Installation-Target-ID</c>, ping's <c>hook.app_id</c>). Default 1.</summary>
     public long AppId { get; set; } = 1;
 
+    /// <summary>
+    /// PEM file with the GitHub App's RSA public key (a private key PEM works too), as GitHub keeps
+    /// it. When set, App JWTs are verified as GitHub does: RS256 signature, <c>iss</c> is
+    /// <see cref="AppId"/>, <c>iat</c> in the past, <c>exp</c> in the future but at most 10
+    /// minutes ahead. Default none: any token shaped like a JWT is accepted.
+    /// </summary>
+    public string? AppPublicKeyPath { get; set; }
+
     /// <summary>Most jobs kept in memory; <c>POST /jobs</c> beyond it is refused until <c>DELETE /_simulator/state</c>. Default 200000.</summary>
     public int MaxJobs { get; set; } = 200_000;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RunnerHub.GitHubSimulator.GitHubApi;
 
 namespace RunnerHub.GitHubSimulator;
 
@@ -25,6 +26,11 @@ internal sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOpti
         RequireRange(failures, "MaxJobs", options.MaxJobs, 1, 10_000_000);
         RequireRange(failures, "InstallationId", options.InstallationId, 1, long.MaxValue);
         RequireRange(failures, "AppId", options.AppId, 1, long.MaxValue);
+        if (!string.IsNullOrEmpty(options.AppPublicKeyPath) && !AppJwtVerifier.TryLoadKey(options.AppPublicKeyPath, out _, out var keyProblem))
+        {
+            failures.Add($"Simulator:AppPublicKeyPath {keyProblem}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -21,6 +21,12 @@ public sealed class DispatchOptions
     /// </summary>
     public TimeSpan RepairAfter { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often the leader makes the Redis queues match PostgreSQL in full (it also does at the
+    /// start of its term and whenever the Redis master changes). Default 30 s.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the dispatcher looks at the queues without being nudged. Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

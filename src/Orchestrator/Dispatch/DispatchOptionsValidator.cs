@@ -32,6 +32,11 @@ internal sealed class DispatchOptionsValidator : IValidateOptions<DispatchOption
             failures.Add($"Dispatch:RepairAfter {options.RepairAfter} must be between 100 ms and 1 hour.");
         }
 
+        if (options.ReconcileInterval < TimeSpan.FromSeconds(1) || options.ReconcileInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Dispatch:ReconcileInterval {options.ReconcileInterval} must be between 1 s and 1 hour.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -16,6 +16,7 @@ internal static class DispatchServiceCollectionExtensions
         services.TryAddSingleton<IDispatchStore, PostgresDispatchStore>();
         services.AddHostedService<Dispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, LeaseExpiryTask>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, QueueReconcileTask>());
         return services;
     }
 }

@@ -41,6 +41,9 @@ internal interface IDispatchStore
     /// </summary>
     Task<RequeuedJob?> RequeueJobOfRunnerAsync(string jitRunnerName, long busyWithJobId, CancellationToken cancellationToken);
 
+    /// <summary>Which of these jobs are queued in PostgreSQL now.</summary>
+    Task<IReadOnlySet<long>> QueuedAmongAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken);
+
     /// <summary>
     /// A page of the jobs queued in PostgreSQL for longer than <paramref name="olderThan"/>, in job
     /// id order after <paramref name="afterJobId"/>, at most <paramref name="limit"/>.

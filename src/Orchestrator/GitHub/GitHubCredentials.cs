@@ -11,12 +11,15 @@ namespace RunnerHub.Orchestrator.GitHub;
 /// <summary>
 /// The bearer token for a call: the configured token, or, as a GitHub App, an installation token
 /// for the repository's owner, cached until five minutes before it expires (they last an hour).
+/// One fetch per owner at a time: the dispatcher fills a runner's slots concurrently, and each
+/// of those calls finding the cache cold must not fetch a token of its own.
 /// </summary>
-internal sealed class GitHubCredentials(IOptions<GitHubOptions> options, TimeProvider time) : IDisposable
+internal sealed partial class GitHubCredentials(IOptions<GitHubOptions> options, TimeProvider time, ILogger<GitHubCredentials> logger) : IDisposable
 {
     private static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, AccessTokenResponse> _installationTokens = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _fetches = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lazy<RSA> _key = new(() =>
     {
         var rsa = RSA.Create();
@@ -32,17 +35,36 @@ internal sealed class GitHubCredentials(IOptions<GitHubOptions> options, TimePro
         }
 
         var owner = repository.Split('/')[0];
-        if (_installationTokens.TryGetValue(owner, out var cached) && cached.ExpiresAt - time.GetUtcNow() > RefreshBefore)
+        if (Cached(owner) is { } token)
         {
-            return cached.Token;
+            return token;
         }
 
-        var jwt = AppJwt();
-        var installation = await SendAsync<InstallationResponse>(http, HttpMethod.Get, $"repos/{repository}/installation", jwt, cancellationToken);
-        var token = await SendAsync<AccessTokenResponse>(http, HttpMethod.Post, $"app/installations/{installation.Id}/access_tokens", jwt, cancellationToken);
-        _installationTokens[owner] = token;
-        return token.Token;
+        var fetch = _fetches.GetOrAdd(owner, _ => new SemaphoreSlim(1, 1));
+        await fetch.WaitAsync(cancellationToken);
+        try
+        {
+            // Whoever held the gate before may have fetched it already.
+            if (Cached(owner) is { } fetched)
+            {
+                return fetched;
+            }
+
+            var jwt = AppJwt();
+            var installation = await SendAsync<InstallationResponse>(http, HttpMethod.Get, $"repos/{repository}/installation", jwt, cancellationToken);
+            var fresh = await SendAsync<AccessTokenResponse>(http, HttpMethod.Post, $"app/installations/{installation.Id}/access_tokens", jwt, cancellationToken);
+            _installationTokens[owner] = fresh;
+            LogInstallationToken(logger, owner, installation.Id, fresh.ExpiresAt);
+            return fresh.Token;
+        }
+        finally
+        {
+            fetch.Release();
+        }
     }
+
+    private string? Cached(string owner) =>
+        _installationTokens.TryGetValue(owner, out var cached) && cached.ExpiresAt - time.GetUtcNow() > RefreshBefore ? cached.Token : null;
 
     /// <summary>The App's own JWT (RS256, issued a minute in the past against clock drift, valid nine minutes).</summary>
     internal string AppJwt()
@@ -79,5 +101,13 @@ internal sealed class GitHubCredentials(IOptions<GitHubOptions> options, TimePro
         {
             _key.Value.Dispose();
         }
+
+        foreach (var fetch in _fetches.Values)
+        {
+            fetch.Dispose();
+        }
     }
+
+    [LoggerMessage(EventId = 1702, Level = LogLevel.Information, Message = "Fetched a GitHub App installation token for {Owner} (installation {InstallationId}), valid until {ExpiresAt}")]
+    private static partial void LogInstallationToken(ILogger logger, string owner, long installationId, DateTimeOffset expiresAt);
 }

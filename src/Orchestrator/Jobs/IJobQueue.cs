@@ -31,4 +31,27 @@ internal interface IJobQueue
 
     /// <summary>Forgets this node's processing list: after a restart nothing in it is being worked on.</summary>
     Task ResetProcessingAsync(string nodeId);
+
+    /// <summary>How many pointers each queue holds now, in the order of <paramref name="labelSets"/> (0 for a queue that does not exist).</summary>
+    Task<IReadOnlyList<long>> LengthsAsync(IReadOnlyList<LabelSet> labelSets);
+
+    /// <summary>Every pointer a queue holds, oldest last (the list as Redis keeps it).</summary>
+    Task<IReadOnlyList<long>> PointersAsync(LabelSet labels);
+
+    /// <summary>
+    /// Makes a queue's membership set exactly the ids its list holds (atomically), so pointers a
+    /// failover or a crashed node lost are seen as missing and repaired. An id in a node's
+    /// processing list may then be pushed again; a duplicate pointer is harmless (PostgreSQL
+    /// decides the claim).
+    /// </summary>
+    Task ResyncMembersAsync(LabelSet labels);
+
+    /// <summary>Removes every pointer to a job from its queue (the job is no longer queued).</summary>
+    Task<bool> RemoveAsync(LabelSet labels, long jobId);
+
+    /// <summary>The Redis master this node writes to and its replication id (a new id after every promotion); null when unknown.</summary>
+    Task<RedisMasterIdentity?> MasterAsync();
 }
+
+/// <summary>Which Redis master the queues live on: its address and replication id.</summary>
+internal sealed record RedisMasterIdentity(string Address, string ReplicationId);

@@ -9,6 +9,12 @@ internal interface IJobStore
     /// (on any node) changes nothing and returns the answer stored the first time.
     /// </summary>
     Task<DeliveryOutcome> ApplyAsync(WorkflowJobEvent jobEvent, string nodeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every label set with at least one job queued, dispatched or in progress, ordered by its
+    /// key, with the label sets of the runners that are registered and not removed.
+    /// </summary>
+    Task<QueueSnapshot> QueuesAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What a delivery did: the HTTP status it was answered with, and the job's state after it.</summary>

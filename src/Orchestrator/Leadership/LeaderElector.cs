@@ -20,6 +20,7 @@ internal sealed partial class LeaderElector(
     LeaderFence fence,
     LeadershipState state,
     LeadershipMetrics metrics,
+    Monitoring.FailoverTimeline timeline,
     SchemaState schema,
     DrainState drain,
     IOptions<LeadershipOptions> options,
@@ -74,7 +75,18 @@ internal sealed partial class LeaderElector(
             LogJoined(logger, node.Value.Id, Options.LeaseDuration.TotalMilliseconds, Options.RenewDeadline.TotalMilliseconds);
             while (!stop.IsCancellationRequested)
             {
-                if (await TryAcquireAsync(stop.Token) is { } clock)
+                LeaseClock? clock = null;
+                try
+                {
+                    clock = await TryAcquireAsync(stop.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Never let the election die with the host: log, and try again.
+                    LogAttemptFailed(logger, ex, node.Value.Id);
+                }
+
+                if (clock is not null)
                 {
                     await LeadAsync(clock, stop.Token);
                 }
@@ -149,6 +161,7 @@ internal sealed partial class LeaderElector(
         _lastSeenHeldAt = null;
         state.Acquired(token, clock);
         metrics.Acquired();
+        timeline.LeaderChanged();
         LogAcquired(logger, node.Value.Id, token, gap?.TotalMilliseconds);
         return clock;
     }
@@ -192,8 +205,9 @@ internal sealed partial class LeaderElector(
                     failedLast = false;
                     Recovered();
                 }
-                catch (Exception ex) when (ex is TimeoutException || RedisErrors.IsOutage(ex))
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // Whatever the reason, an unanswered renewal counts against the deadline.
                     failedLast = true;
                     Outage("renew the lease", ex);
                 }
@@ -306,6 +320,9 @@ internal sealed partial class LeaderElector(
 
     [LoggerMessage(EventId = 2108, Level = LogLevel.Information, Message = "{NodeId} joined the leader election as a follower (lease {LeaseMs} ms, renew deadline {DeadlineMs} ms)")]
     private static partial void LogJoined(ILogger logger, string nodeId, double leaseMs, double deadlineMs);
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Error, Message = "{NodeId}: an attempt to take the leader lease failed unexpectedly; trying again")]
+    private static partial void LogAttemptFailed(ILogger logger, Exception exception, string nodeId);
 
     [LoggerMessage(EventId = 2109, Level = LogLevel.Information, Message = "{NodeId} takes no part in the leader election (Leadership:Enabled is false)")]
     private static partial void LogDisabled(ILogger logger, string nodeId);

@@ -70,6 +70,12 @@ internal sealed partial class LeaderTaskRunner(
             {
                 LogFailed(logger, task.Name, ex.Message);
             }
+            catch (Exception ex)
+            {
+                // A bug in one task must not stop the node (an unhandled exception in a hosted
+                // service stops the host): say so loudly and try again next interval.
+                LogCrashed(logger, ex, task.Name);
+            }
 
             try
             {
@@ -87,4 +93,7 @@ internal sealed partial class LeaderTaskRunner(
 
     [LoggerMessage(EventId = 2121, Level = LogLevel.Warning, Message = "Leader task {Task} failed on a dependency outage; retried next interval: {Reason}")]
     private static partial void LogFailed(ILogger logger, string task, string reason);
+
+    [LoggerMessage(EventId = 2122, Level = LogLevel.Error, Message = "Leader task {Task} failed; retried next interval")]
+    private static partial void LogCrashed(ILogger logger, Exception exception, string task);
 }

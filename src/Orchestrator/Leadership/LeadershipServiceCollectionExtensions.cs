@@ -16,6 +16,7 @@ internal static class LeadershipServiceCollectionExtensions
         services.TryAddSingleton<ILeadershipState>(sp => sp.GetRequiredService<LeadershipState>());
         services.TryAddSingleton<LeadershipMetrics>();
         services.TryAddSingleton<LeaderFence>();
+        services.TryAddSingleton<Monitoring.FailoverTimeline>();
         services.TryAddSingleton<LeaderElector>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaderElector>());
         services.AddHostedService<LeaderTaskRunner>();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RunnerHub.Orchestrator.Leadership;
 using RunnerHub.Orchestrator.Operators;
 using RunnerHub.Orchestrator.Storage.Postgres;
 
@@ -15,6 +16,7 @@ internal static class RunnersServiceCollectionExtensions
         services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperatorOptions>, OperatorOptionsValidator>());
         services.TryAddSingleton<IRunnerStore, PostgresRunnerStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, SilentRunnersTask>());
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null)

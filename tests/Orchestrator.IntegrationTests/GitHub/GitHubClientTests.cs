@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,10 +10,16 @@ using RunnerHub.Testing;
 
 namespace RunnerHub.Orchestrator.IntegrationTests.GitHub;
 
-/// <summary>The GitHub client against the project's GitHub simulator, run as its own process.</summary>
+/// <summary>
+/// The GitHub client against the project's GitHub simulator, run as its own process. The
+/// simulator knows a GitHub App's public key, so App JWTs are verified as GitHub verifies them.
+/// </summary>
 public sealed class GitHubClientTests : IAsyncLifetime, IDisposable
 {
+    private const long AppId = 31337;
     private readonly HttpClient _http = new();
+    private readonly RSA _appKey = RSA.Create(2048);
+    private readonly string _keys = Directory.CreateTempSubdirectory("runnerhub-github-app-").FullName;
     private Process? _simulator;
     private Uri _base = null!;
 
@@ -30,6 +38,8 @@ public sealed class GitHubClientTests : IAsyncLifetime, IDisposable
         start.Environment["ASPNETCORE_URLS"] = _base.ToString().TrimEnd('/');
         start.Environment["Simulator__WebhookUrl"] = "http://127.0.0.1:9/unused";
         start.Environment["Simulator__WebhookSecret"] = "simulator-test-secret";
+        start.Environment["Simulator__AppId"] = AppId.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Simulator__AppPublicKeyPath"] = WriteKey("app.pub.pem", _appKey.ExportSubjectPublicKeyInfoPem());
         _simulator = Process.Start(start)!;
         _simulator.BeginOutputReadLine();
         _simulator.BeginErrorReadLine();
@@ -40,7 +50,12 @@ public sealed class GitHubClientTests : IAsyncLifetime, IDisposable
             TimeSpan.FromMilliseconds(200));
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _appKey.Dispose();
+        Directory.Delete(_keys, recursive: true);
+    }
 
     public async Task DisposeAsync()
     {
@@ -97,6 +112,71 @@ public sealed class GitHubClientTests : IAsyncLifetime, IDisposable
         Assert.Equal(10, configs.Select(c => c.RunnerId).Distinct().Count());
     }
 
+    [Fact]
+    public async Task GenerateJitConfig_AsAGitHubApp_FetchesOneInstallationToken_AndReusesIt()
+    {
+        await using var services = Services(AppSettings(_appKey));
+        var github = services.GetRequiredService<IGitHubClient>();
+
+        var first = await github.GenerateJitConfigAsync("octo-org/app-repo", "rh-app-1", ["self-hosted", "linux"], CancellationToken.None);
+        var second = await github.GenerateJitConfigAsync("octo-org/app-repo", "rh-app-2", ["self-hosted", "linux"], CancellationToken.None);
+
+        Assert.NotEqual(first.RunnerId, second.RunnerId);
+        var tokens = await InstallationTokensAsync();
+        Assert.True((bool)tokens["jwtVerified"]!, "the simulator verifies App JWTs against the App's public key");
+        Assert.Equal(1, (int)tokens["issued"]!);
+        Assert.Equal(2, (int)tokens["tokens"]![0]!["calls"]!);
+    }
+
+    [Fact]
+    public async Task GenerateJitConfig_AsAGitHubApp_FailsWith401_WhenTheKeyIsNotTheAppsKey()
+    {
+        using var otherKey = RSA.Create(2048);
+        await using var services = Services(AppSettings(otherKey));
+        var github = services.GetRequiredService<IGitHubClient>();
+
+        var error = await Assert.ThrowsAsync<GitHubApiException>(
+            () => github.GenerateJitConfigAsync("octo-org/app-repo", "rh-app-3", ["self-hosted"], CancellationToken.None));
+
+        Assert.Equal(401, error.StatusCode);
+        Assert.Equal(0, (int)(await InstallationTokensAsync())["issued"]!);
+        Assert.DoesNotContain(await RunnersAsync("octo-org/app-repo"), r => (string?)r!["name"] == "rh-app-3");
+    }
+
+    [Fact]
+    public async Task InstallationToken_IsFetchedOnce_WhenTheFirstCallsRaceForIt()
+    {
+        // A dispatcher fills a runner's free slots concurrently: with a cold cache every one of
+        // those calls used to fetch an installation token of its own.
+        await using var services = Services(AppSettings(_appKey));
+        var github = services.GetRequiredService<IGitHubClient>();
+
+        var configs = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
+            github.GenerateJitConfigAsync("octo-org/app-repo", $"rh-race-{i}", ["self-hosted"], CancellationToken.None)));
+
+        Assert.Equal(8, configs.Select(c => c.RunnerId).Distinct().Count());
+        var tokens = await InstallationTokensAsync();
+        Assert.True((int)tokens["issued"]! == 1, $"tokens issued: {tokens.ToJsonString()}");
+        Assert.Equal(8, (int)tokens["tokens"]![0]!["calls"]!);
+    }
+
+    private async Task<JsonObject> InstallationTokensAsync() =>
+        (await _http.GetFromJsonAsync<JsonObject>(new Uri(_base, "/_simulator/installation-tokens")))!;
+
+    /// <summary>GitHub App settings with <paramref name="key"/> as the App's private key, in PKCS#1 PEM as GitHub hands it out.</summary>
+    private Dictionary<string, string?> AppSettings(RSA key) => new()
+    {
+        ["GitHub:AppId"] = AppId.ToString(CultureInfo.InvariantCulture),
+        ["GitHub:PrivateKeyPath"] = WriteKey($"app-{Guid.NewGuid():N}.private-key.pem", key.ExportRSAPrivateKeyPem()),
+    };
+
+    private string WriteKey(string name, string pem)
+    {
+        var path = Path.Combine(_keys, name);
+        File.WriteAllText(path, pem);
+        return path;
+    }
+
     private async Task<JsonArray> RunnersAsync(string repository = "octo-org/octo-repo")
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, $"/repos/{repository}/actions/runners?per_page=100"));
@@ -106,14 +186,13 @@ public sealed class GitHubClientTests : IAsyncLifetime, IDisposable
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["runners"]!.AsArray();
     }
 
-    private ServiceProvider Services()
+    /// <summary>The GitHub client as the orchestrator registers it; a token unless <paramref name="app"/> settings are given.</summary>
+    private ServiceProvider Services(Dictionary<string, string?>? app = null)
     {
+        var settings = app ?? new Dictionary<string, string?> { ["GitHub:Token"] = "test-token" };
+        settings["GitHub:ApiBaseUrl"] = _base.ToString();
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["GitHub:ApiBaseUrl"] = _base.ToString(),
-            ["GitHub:Token"] = "test-token",
-        }).Build());
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddGitHub();

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using RunnerHub.GitHubSimulator.Faults;
 
 namespace RunnerHub.GitHubSimulator.GitHubApi;
@@ -10,19 +8,25 @@ namespace RunnerHub.GitHubSimulator.GitHubApi;
 /// the primary rate limit (403 when spent), then the fault switches (rate limited, failure, lost
 /// reply). Every answer carries the <c>x-ratelimit-*</c> headers.
 /// </summary>
-internal sealed class ApiGateFilter(ApiRateLimit rateLimit, FaultState faults, ILogger<ApiGateFilter> logger) : IEndpointFilter
+internal sealed class ApiGateFilter(
+    ApiRateLimit rateLimit, FaultState faults, AppJwtVerifier jwt, InstallationTokens tokens, ILogger<ApiGateFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var appJwt = http.GetEndpoint()?.Metadata.GetMetadata<RequiresAppJwt>() is not null;
-        var authProblem = AuthenticationProblem(http.Request.Headers.Authorization.ToString(), appJwt);
+        var (credential, authProblem) = Authenticate(http.Request.Headers.Authorization.ToString(), appJwt ? jwt : null);
         var limit = rateLimit.Consume(count: authProblem is null);
         WriteHeaders(http.Response, limit);
         if (authProblem is not null)
         {
-            Log.Unauthenticated(logger, http.Request.Method, http.Request.Path);
+            Log.Unauthenticated(logger, http.Request.Method, http.Request.Path, authProblem);
             return ApiResults.Error(StatusCodes.Status401Unauthorized, authProblem);
+        }
+
+        if (!appJwt)
+        {
+            tokens.RecordUse(credential);
         }
 
         if (limit.Exceeded)
@@ -53,43 +57,26 @@ internal sealed class ApiGateFilter(ApiRateLimit rateLimit, FaultState faults, I
         }
     }
 
-    /// <summary>Null when authenticated; else GitHub's message. Any token is accepted: the simulator does not know RunnerHub's.</summary>
-    internal static string? AuthenticationProblem(string authorization, bool appJwt)
+    /// <summary>
+    /// The credential, and null when it authenticates; else GitHub's message. Any token is
+    /// accepted (the simulator does not know RunnerHub's); an App JWT goes to <paramref name="appJwt"/>.
+    /// </summary>
+    internal static (string Credential, string? Problem) Authenticate(string authorization, AppJwtVerifier? appJwt)
     {
         var space = authorization.IndexOf(' ', StringComparison.Ordinal);
         var scheme = space > 0 ? authorization[..space] : authorization;
         var credential = space > 0 ? authorization[(space + 1)..].Trim() : "";
         var bearer = scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);
-        if (appJwt)
+        if (appJwt is not null)
         {
-            return bearer && LooksLikeJwt(credential) ? null
-                : "A JSON web token could not be decoded. Authenticate as the GitHub App with 'Authorization: Bearer <JWT>'.";
+            return !bearer
+                ? (credential, "A JSON web token could not be decoded. Authenticate as the GitHub App with 'Authorization: Bearer <JWT>'.")
+                : (credential, appJwt.Problem(credential));
         }
 
         return (bearer || scheme.Equals("token", StringComparison.OrdinalIgnoreCase)) && credential.Length > 0
-            ? null
-            : "Requires authentication";
-    }
-
-    private static bool LooksLikeJwt(string token)
-    {
-        var parts = token.Split('.');
-        if (parts.Length != 3 || parts.Any(p => p.Length == 0))
-        {
-            return false;
-        }
-
-        try
-        {
-            var header = parts[0].Replace('-', '+').Replace('_', '/');
-            header = header.PadRight(header.Length + ((4 - (header.Length % 4)) % 4), '=');
-            using var json = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(header)));
-            return json.RootElement.TryGetProperty("alg", out _);
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException)
-        {
-            return false;
-        }
+            ? (credential, null)
+            : (credential, "Requires authentication");
     }
 
     private static void WriteHeaders(HttpResponse response, RateLimitSnapshot limit)

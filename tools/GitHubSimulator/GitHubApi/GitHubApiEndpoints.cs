@@ -8,6 +8,8 @@ internal static class GitHubApiEndpoints
     public static IServiceCollection AddGitHubApi(this IServiceCollection services)
     {
         services.TryAddSingleton<ApiRateLimit>();
+        services.TryAddSingleton<AppJwtVerifier>();
+        services.TryAddSingleton<InstallationTokens>();
         return services;
     }
 
@@ -17,6 +19,9 @@ internal static class GitHubApiEndpoints
         api.MapRunnerApi();
         api.MapJobApi();
         api.MapInstallationApi();
+
+        // The simulator's own view, outside the API gate: no token, not rate limited.
+        app.MapGet("/_simulator/installation-tokens", InstallationEndpoints.ListIssued);
         return app;
     }
 }

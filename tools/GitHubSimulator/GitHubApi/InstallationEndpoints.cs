@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RunnerHub.GitHubSimulator.Payloads;
@@ -12,7 +11,6 @@ namespace RunnerHub.GitHubSimulator.GitHubApi;
 internal static class InstallationEndpoints
 {
     private const string Docs = "https://docs.github.com/rest/apps/apps";
-    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
     private static readonly IReadOnlyDictionary<string, string> Permissions = new Dictionary<string, string>
     {
@@ -35,7 +33,7 @@ internal static class InstallationEndpoints
         installationId == options.Value.InstallationId ? Installation("octo-org", options.Value, time) : ApiResults.NotFound(Docs);
 
     internal static Results<JsonHttpResult<AccessTokenView>, JsonHttpResult<GitHubError>> CreateAccessToken(
-        long installationId, IOptions<SimulatorOptions> options, TimeProvider time, ILogger<ApiGateFilter> logger)
+        long installationId, IOptions<SimulatorOptions> options, InstallationTokens tokens, ILogger<ApiGateFilter> logger)
     {
         if (installationId != options.Value.InstallationId)
         {
@@ -43,8 +41,15 @@ internal static class InstallationEndpoints
         }
 
         Log.TokenIssued(logger, installationId);
-        var token = "ghs_" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 36);
-        return ApiResults.Json(new AccessTokenView(token, GitHubJson.Timestamp(time.GetUtcNow() + TokenLifetime), Permissions, "all"), StatusCodes.Status201Created);
+        var (token, expiresAt) = tokens.Issue(installationId);
+        return ApiResults.Json(new AccessTokenView(token, GitHubJson.Timestamp(expiresAt), Permissions, "all"), StatusCodes.Status201Created);
+    }
+
+    /// <summary><c>GET /_simulator/installation-tokens</c>: the tokens issued and the calls each authenticated, for tests.</summary>
+    internal static Ok<InstallationTokensView> ListIssued(InstallationTokens tokens, AppJwtVerifier jwt)
+    {
+        var issued = tokens.Snapshot();
+        return TypedResults.Ok(new InstallationTokensView(issued.Count, jwt.Verifies, issued));
     }
 
     private static JsonHttpResult<InstallationView> Installation(string account, SimulatorOptions options, TimeProvider time)

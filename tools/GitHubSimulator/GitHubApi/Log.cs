@@ -12,8 +12,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 9302, Level = LogLevel.Information, Message = "Deleted runner {RunnerId} of {Scope}")]
     public static partial void RunnerDeleted(ILogger logger, long runnerId, string scope);
 
-    [LoggerMessage(EventId = 9303, Level = LogLevel.Information, Message = "{Method} {Path}: 401, no usable Authorization header")]
-    public static partial void Unauthenticated(ILogger logger, string method, string path);
+    [LoggerMessage(EventId = 9303, Level = LogLevel.Information, Message = "{Method} {Path}: 401, {Reason}")]
+    public static partial void Unauthenticated(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(EventId = 9304, Level = LogLevel.Information, Message = "{Method} {Path}: {Status} rate limited ({Why})")]
     public static partial void RateLimited(ILogger logger, string method, string path, int status, string why);

@@ -207,4 +207,21 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
                 return (IReadOnlyList<RequeuedJob>)jobs;
             },
             cancellationToken);
+
+    public async Task<IReadOnlySet<long>> QueuedAmongAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken) =>
+        await database.RunAsync(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand("SELECT job_id FROM jobs WHERE job_id = ANY(@ids) AND state = 'queued'", connection);
+                command.Parameters.AddWithValue("ids", jobIds.ToArray());
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var queued = new HashSet<long>();
+                while (await reader.ReadAsync(ct))
+                {
+                    queued.Add(reader.GetInt64(0));
+                }
+
+                return (IReadOnlySet<long>)queued;
+            },
+            cancellationToken);
 }

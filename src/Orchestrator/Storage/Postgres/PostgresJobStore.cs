@@ -10,7 +10,7 @@ namespace RunnerHub.Orchestrator.Storage.Postgres;
 /// move the job forward by rank, store the answer. Safe to retry: a retry after a lost commit
 /// finds its own delivery and replays the stored answer.
 /// </summary>
-internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
+internal sealed partial class PostgresJobStore(PostgresDatabase database) : IJobStore
 {
     private const int Applied = 200;
 

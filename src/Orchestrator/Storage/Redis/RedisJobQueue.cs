@@ -113,6 +113,78 @@ internal sealed class RedisJobQueue(IRedisConnection redis) : IJobQueue
     public Task ResetProcessingAsync(string nodeId) =>
         redis.GetDatabase().KeyDeleteAsync(ProcessingKey(redis.Options.KeyPrefix, nodeId));
 
+    public async Task<IReadOnlyList<long>> LengthsAsync(IReadOnlyList<LabelSet> labelSets)
+    {
+        var prefix = redis.Options.KeyPrefix;
+        var database = redis.GetDatabase();
+        // Sent together: the multiplexer pipelines them, one round trip for all queues.
+        return await Task.WhenAll(labelSets.Select(l => database.ListLengthAsync(QueueKey(prefix, l.ToString()))));
+    }
+
+    public async Task<IReadOnlyList<long>> PointersAsync(LabelSet labels)
+    {
+        var values = await redis.GetDatabase().ListRangeAsync(QueueKey(redis.Options.KeyPrefix, labels.ToString()));
+        return [.. values.Select(v => long.TryParse(v.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : -1).Where(id => id >= 0)];
+    }
+
+    // KEYS: queue list, members set. The set becomes exactly the list's ids.
+    private const string ResyncScript =
+        """
+        redis.call('DEL', KEYS[2])
+        local ids = redis.call('LRANGE', KEYS[1], 0, -1)
+        for i = 1, #ids, 1000 do
+            redis.call('SADD', KEYS[2], unpack(ids, i, math.min(i + 999, #ids)))
+        end
+        return #ids
+        """;
+
+    public Task ResyncMembersAsync(LabelSet labels)
+    {
+        var prefix = redis.Options.KeyPrefix;
+        var key = labels.ToString();
+        return redis.GetDatabase().ScriptEvaluateAsync(ResyncScript, [QueueKey(prefix, key), MembersKey(prefix, key)]);
+    }
+
+    // KEYS: queue list, members set. ARGV: job id.
+    private const string RemoveScript =
+        """
+        local removed = redis.call('LREM', KEYS[1], 0, ARGV[1])
+        redis.call('SREM', KEYS[2], ARGV[1])
+        return removed
+        """;
+
+    public async Task<bool> RemoveAsync(LabelSet labels, long jobId)
+    {
+        var prefix = redis.Options.KeyPrefix;
+        var key = labels.ToString();
+        return (long)await redis.GetDatabase().ScriptEvaluateAsync(RemoveScript, [QueueKey(prefix, key), MembersKey(prefix, key)], [jobId]) > 0;
+    }
+
+    // INFO through a script: StackExchange.Redis refuses INFO outside admin mode, and admin mode
+    // would also allow FLUSHALL and friends. The script runs on the master, so the answer is the master's.
+    private const string ReplicationInfoScript = "return redis.call('INFO', 'replication')";
+
+    public async Task<RedisMasterIdentity?> MasterAsync()
+    {
+        var database = redis.GetDatabase();
+        var info = (string?)await database.ScriptEvaluateAsync(ReplicationInfoScript);
+        var replid = info?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("master_replid:", StringComparison.Ordinal))?["master_replid:".Length..];
+        if (replid is null)
+        {
+            return null;
+        }
+
+        var endpoint = database.IdentifyEndpoint();
+        var address = endpoint switch
+        {
+            System.Net.IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+            System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+            null => "?",
+            var other => other.ToString() ?? "?",
+        };
+        return new RedisMasterIdentity(address, replid);
+    }
+
     internal static RedisKey QueueKey(string prefix, string labelKey) => $"{prefix}queue:{labelKey}";
 
     internal static RedisKey ProcessingKey(string prefix, string nodeId) => $"{prefix}processing:{nodeId}";
