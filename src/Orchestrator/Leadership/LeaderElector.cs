@@ -169,6 +169,7 @@ internal sealed partial class LeaderElector(
     /// <summary>Renews until the term ends, then ends it and gives the lease back when it may still be ours.</summary>
     private async Task LeadAsync(LeaseClock clock, CancellationToken stoppingToken)
     {
+        var token = state.FencingToken;
         var reason = "the node is stopping";
         var release = true;
         var failedLast = false;
@@ -219,7 +220,6 @@ internal sealed partial class LeaderElector(
         }
         finally
         {
-            var token = state.FencingToken;
             state.Lost(reason);
             metrics.Lost();
             LogLost(logger, node.Value.Id, token ?? 0, reason);

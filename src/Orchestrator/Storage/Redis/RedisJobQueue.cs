@@ -161,8 +161,10 @@ internal sealed class RedisJobQueue(IRedisConnection redis) : IJobQueue
     }
 
     // INFO through a script: StackExchange.Redis refuses INFO outside admin mode, and admin mode
-    // would also allow FLUSHALL and friends. The script runs on the master, so the answer is the master's.
-    private const string ReplicationInfoScript = "return redis.call('INFO', 'replication')";
+    // would also allow FLUSHALL and friends. The script runs on the master, so the answer is the
+    // master's; flagged no-writes so a master refusing writes (NOREPLICAS right after a failover)
+    // still answers.
+    private const string ReplicationInfoScript = "#!lua flags=no-writes\nreturn redis.call('INFO', 'replication')";
 
     public async Task<RedisMasterIdentity?> MasterAsync()
     {
