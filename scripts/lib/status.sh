@@ -144,7 +144,9 @@ status_json() {
         --arg s "$STATE/secrets" --arg sentinels "$(sentinel_addrs)" --arg svc "$SERVICE_NAME" --arg uri "$(pg_uri)" \
         '{stateDir: $state, portOffset: $offset,
           running: ([$processes[] | select(.alive)] | length > 0),
-          processes: $processes, redis: $redis, postgres: $postgres, leadership: $leadership, queues: $queues,
+          processes: $processes, redis: $redis, postgres: $postgres, leadership: $leadership,
+          leader: ([$leadership[] | select(.leadership.isLeader == true) | {node: .node, token: .leadership.fencingToken}] | if length == 1 then .[0] else null end),
+          queues: $queues,
           urls: $urls,
           connection: {redis: {sentinels: $sentinels, serviceName: $svc, passwordFile: ($s + "/redis-password")},
                        postgres: {uri: $uri, user: "runnerhub", database: "runnerhub",
@@ -190,9 +192,16 @@ print_status_text() {
 
     if [[ $(jq '.leadership | length' <<<"$json") != 0 ]]; then
         echo
-        echo "Leadership (GET /health/leadership):"
+        local leaders
+        leaders=$(jq -r '[.leadership[] | select(.leadership.isLeader == true) | "\(.node) (token \(.leadership.fencingToken))"] | join(", ")' <<<"$json")
+        case $leaders in
+            '') printf 'Leader: %snone%s (an election takes about 2 s; longer while Redis refuses writes)\n' "$C_YELLOW" "$C_OFF" ;;
+            *,*) printf 'Leader: %smore than one node says it leads: %s%s\n' "$C_RED" "$leaders" "$C_OFF" ;;
+            *) printf 'Leader: %s%s%s\n' "$C_GREEN" "$leaders" "$C_OFF" ;;
+        esac
+        echo "Leadership as each node sees it (GET /health/leadership):"
         jq -r '.leadership[] | if .leadership == null then "  \(.node): no answer" else
-            "  \(.node): nodeId=\(.leadership.nodeId) isLeader=\(.leadership.isLeader) leaderId=\(.leadership.leaderId) fencingToken=\(.leadership.fencingToken)" end' <<<"$json"
+            "  \(.node): \(if .leadership.isLeader then "leader, token \(.leadership.fencingToken), lease until \(.leadership.leaseExpiresAt)" else "follower of \(.leadership.leaderId // "nobody")" end)" end' <<<"$json"
     fi
     echo
     print_queues_text "$json"

@@ -59,6 +59,9 @@ public sealed class LeadershipTests(StackFixture stack, ITestOutputHelper output
                 output.WriteLine($"round {round}: kill -9 of {leader} (token {token}); {next} leads {elapsed.TotalSeconds:0.00} s later with token {nextToken}");
                 Assert.True(nextToken > token, $"token {nextToken} after {token}");
                 Assert.True(elapsed < TimeSpan.FromSeconds(3), $"{next} took {elapsed} to lead");
+                var status = await stack.StatusAsync();
+                Assert.Equal(next, (string?)status["leader"]?["node"]);
+                Assert.Equal(nextToken, (long?)status["leader"]?["token"]);
 
                 // The killed node comes back as a follower of the new leader.
                 await stack.Stack.UpAsync(TimeSpan.FromSeconds(120));
@@ -82,6 +85,62 @@ public sealed class LeadershipTests(StackFixture stack, ITestOutputHelper output
         output.WriteLine($"{samples} samples of all three nodes, {overlaps.Count} with two leaders");
         Assert.True(samples > 50, $"only {samples} samples");
         Assert.Empty(overlaps);
+    }
+
+    [Fact]
+    public async Task ALeaderFrozenPastItsLease_IsReplaced_AndOnResumingNeverActsAsLeader()
+    {
+        var (leader, token) = await LeaderAsync(TimeSpan.FromSeconds(30));
+        var log = Path.Combine(stack.Stack.StateDirectory, "logs", $"{leader}.log");
+        var logBefore = new FileInfo(log).Length;
+
+        // SIGSTOP: the process keeps its sockets and its lease but cannot renew or notice.
+        await stack.Stack.SignalAsync(leader, "STOP");
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var (next, nextToken) = await LeaderAsync(TimeSpan.FromSeconds(10), except: leader);
+            output.WriteLine($"{leader} frozen (token {token}); {next} leads {clock.Elapsed.TotalSeconds:0.00} s later with token {nextToken}");
+            Assert.True(nextToken > token);
+
+            // Stay frozen well past the lease, so every timer of the old leader is overdue at once.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            await stack.Stack.SignalAsync(leader, "CONT");
+        }
+
+        // Its very first answer after resuming: not the leader (its renew deadline has passed).
+        JsonObject? firstAnswer = null;
+        await Eventually.HoldsAsync(
+            $"{leader} to answer again",
+            async () =>
+            {
+                firstAnswer = (await ViewsAsync()).Single(v => v.Node == leader).View;
+                return (firstAnswer is not null, "no answer");
+            },
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(20));
+        Assert.False(firstAnswer!["isLeader"]!.GetValue<bool>(), firstAnswer.ToJsonString());
+
+        // What the resumed node did: it ended its term, and any leader write it still tried was refused by PostgreSQL.
+        await Eventually.HoldsAsync(
+            $"{leader} to log the end of its term",
+            () => Task.FromResult((ReadFrom(log, logBefore).Contains($"lost leadership (token {token})", StringComparison.Ordinal), "not yet")),
+            TimeSpan.FromSeconds(10));
+        var after = ReadFrom(log, logBefore);
+        var refused = after.Split('\n').Count(l => l.Contains("refused by the fence", StringComparison.Ordinal));
+        output.WriteLine($"{leader} after resuming: {refused} leader write(s) refused by the fence; {after.Split('\n').FirstOrDefault(l => l.Contains("lost leadership", StringComparison.Ordinal))?.Trim()}");
+        Assert.DoesNotContain($"acquired leadership, token {token}", after, StringComparison.Ordinal);
+    }
+
+    private static string ReadFrom(string path, long offset)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(offset, SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private async Task<(string Leader, long Token)> LeaderAsync(TimeSpan within, string? except = null)
