@@ -7,6 +7,7 @@ using RunnerHub.Orchestrator.Leadership;
 using RunnerHub.Orchestrator.Monitoring;
 using RunnerHub.Orchestrator.Node;
 using RunnerHub.Orchestrator.Runners;
+using RunnerHub.Orchestrator.Scheduling;
 using RunnerHub.Orchestrator.Storage.Postgres;
 using RunnerHub.Orchestrator.Storage.Redis;
 using RunnerHub.Orchestrator.Webhooks;
@@ -26,6 +27,7 @@ builder.Services.AddWebhooks();
 builder.Services.AddRunners();
 builder.Services.AddGitHub();
 builder.Services.AddDispatch();
+builder.Services.AddScheduling();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.MapWebhooks();
 app.MapRunners();
 app.MapQueueEndpoints();
 app.MapLeadership();
+app.MapScheduling();
 
 return await app.RunOrReportConfigurationErrorsAsync();
 

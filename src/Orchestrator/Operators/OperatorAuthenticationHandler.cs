@@ -2,11 +2,16 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using RunnerHub.Orchestrator.Runners;
 
 namespace RunnerHub.Orchestrator.Operators;
 
-/// <summary>Authenticates the configured operator token, compared in constant time.</summary>
+/// <summary>
+/// Authenticates the configured operator token, compared in constant time: from
+/// <c>Authorization: Bearer</c>, or, on endpoints marked with <see cref="OperatorBasicAuthentication"/>
+/// (the Hangfire dashboard), as the password of <c>Authorization: Basic</c> with any user name.
+/// </summary>
 internal sealed class OperatorAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
@@ -15,9 +20,12 @@ internal sealed class OperatorAuthenticationHandler(
 {
     public const string SchemeName = "Operator";
 
+    private bool BasicAllowed => Context.GetEndpoint()?.Metadata.GetMetadata<OperatorBasicAuthentication>() is not null;
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (BearerToken.FromHeader(Request) is not { } token)
+        var token = BearerToken.FromHeader(Request) ?? (BasicAllowed ? BasicCredentials.PasswordFrom(Request) : null);
+        if (token is null)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
@@ -29,5 +37,15 @@ internal sealed class OperatorAuthenticationHandler(
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator"), new Claim(ClaimTypes.Role, "operator")], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        await base.HandleChallengeAsync(properties);
+        if (BasicAllowed)
+        {
+            // Makes a browser ask for the credentials; the token goes in the password field.
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Basic realm=\"{OperatorBasicAuthentication.Realm}\", charset=\"UTF-8\"");
+        }
     }
 }
