@@ -27,6 +27,7 @@ builder.Services.AddWebhooks();
 builder.Services.AddRunners();
 builder.Services.AddGitHub();
 builder.Services.AddDispatch();
+builder.Services.AddJobRecheck();
 builder.Services.AddScheduling();
 
 var app = builder.Build();

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RunnerHub.Orchestrator.IntegrationTests.GitHub;
+using RunnerHub.Orchestrator.IntegrationTests.Webhooks;
+using RunnerHub.Orchestrator.Storage.Postgres;
+using RunnerHub.Orchestrator.Storage.Redis;
+using RunnerHub.Testing;
+
+namespace RunnerHub.Orchestrator.IntegrationTests.Jobs;
+
+/// <summary>The leader asks GitHub (the simulator, as a process) about jobs that sat unfinished: lost completed webhooks are made good.</summary>
+[Collection(InfrastructureGroup.Name)]
+public sealed class GitHubRecheckTests(InfrastructureFixture infra)
+{
+    private static readonly string[] Repositories = ["octo-org/octo-repo"];
+
+    [Fact]
+    public async Task UnfinishedJobs_AreClosedWhenGitHubSaysCompleted_DeadWhenGitHubDoesNotKnowThem_AndLeftAloneOtherwise()
+    {
+        await using var simulator = await SimulatorProcess.StartAsync();
+        using var http = new HttpClient { BaseAddress = simulator.Url };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-token");
+        var label = $"recheck-{Guid.NewGuid():N}"[..20];
+
+        // GitHub has two queued jobs (their webhooks go nowhere: we deliver our own below).
+        using var created = await http.PostAsJsonAsync("/jobs", new { count = 2, rate = 0, durationMs = 100, labelSets = new[] { new[] { "self-hosted", label } }, repositories = Repositories });
+        created.EnsureSuccessStatusCode();
+        var ids = (await created.Content.ReadFromJsonAsync<JsonObject>())!["jobIds"]!.AsArray().Select(i => (long)i!).ToArray();
+        var (finished, stillQueued, unknown) = (ids[0], ids[1], WebhookClient.NewJobId());
+
+        var prefix = $"t{Guid.NewGuid():N}:";
+        await using var node = await ReadyNode.StartAsync(infra, "recheck-leader", new Dictionary<string, string?>
+        {
+            ["Redis:KeyPrefix"] = prefix,
+            ["GitHub:ApiBaseUrl"] = simulator.Url.ToString(),
+            ["GitHubRecheck:After"] = "00:00:01",
+            ["GitHubRecheck:Interval"] = "00:00:01",
+        });
+        foreach (var jobId in new[] { finished, stillQueued, unknown })
+        {
+            using var accepted = await WebhookClient.SendAsync(node.Client, infra.WebhookSecret, "workflow_job", WebhookClient.Job("queued", jobId, $"""["self-hosted","{label}"]"""));
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        // The first job runs and completes at GitHub; its completed webhook never reaches us.
+        using (var registered = await http.PostAsJsonAsync("/repos/octo-org/octo-repo/actions/runners/generate-jitconfig", new { name = $"not-ours-{label}", runner_group_id = 1, labels = new[] { "self-hosted", label }, work_folder = "_work" }))
+        {
+            var jit = (string)(await registered.Content.ReadFromJsonAsync<JsonObject>())!["encoded_jit_config"]!;
+            using var ran = await http.PostAsJsonAsync("/_simulator/runner/run", new { jitconfig = jit, waitMs = 5000 });
+            Assert.Equal(finished, (long?)(await ran.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]);
+        }
+
+        await Eventually.HoldsAsync(
+            "the leader to close the finished job and bury the unknown one",
+            async () =>
+            {
+                var a = await RowAsync(node, finished);
+                var c = await RowAsync(node, unknown);
+                return (a.State == "completed" && a.Conclusion == "success" && c.State == "dead", $"finished: {a}, unknown: {c}");
+            },
+            TimeSpan.FromSeconds(20));
+
+        var b = await RowAsync(node, stillQueued);
+        Assert.Equal("queued", b.State);
+        Assert.True(b.Rechecked, "the job GitHub still has queued was asked about");
+        Assert.Equal("GitHub no longer knows this job", (await RowAsync(node, unknown)).DeadReason);
+        var queue = await node.Factory.Services.GetRequiredService<IRedisConnection>().GetDatabase().ListRangeAsync($"{prefix}queue:{label},self-hosted");
+        Assert.Equal([stillQueued], queue.Select(v => (long)v));
+    }
+
+    private static async Task<(string State, string? Conclusion, string? DeadReason, bool Rechecked)> RowAsync(ReadyNode node, long jobId)
+    {
+        await using var connection = await node.Factory.Services.GetRequiredService<PostgresDatabase>().DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT state, conclusion, dead_reason, rechecked_at IS NOT NULL FROM jobs WHERE job_id = @id", connection);
+        command.Parameters.AddWithValue("id", jobId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"no job {jobId}");
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3));
+    }
+}
