@@ -131,6 +131,29 @@ public sealed class LeaderTasksTests(InfrastructureFixture infra, ITestOutputHel
         Assert.Equal(await infra.RedisMasterAsync(), await ScalarAsync<string>($"SELECT to_value FROM failover_events WHERE component = 'redis' AND from_value = '{marker}'"));
     }
 
+    [Fact]
+    public async Task TheLeader_PublishesLeadershipAndClusterMetrics()
+    {
+        string metrics = "";
+        await Eventually.HoldsAsync(
+            "the cluster gauges to appear",
+            async () =>
+            {
+                metrics = await Node.Client.GetStringAsync("/metrics");
+                return (metrics.Contains("runnerhub_ha_cluster_nodes_healthy", StringComparison.Ordinal), "not yet");
+            },
+            TimeSpan.FromSeconds(15));
+
+        Assert.Matches(@"runnerhub_ha_leader_status\{[^}]*node=""tasks-leader""[^}]*\} 1", metrics);
+        Assert.Matches(@"runnerhub_ha_leader_transitions_total\{[^}]*change=""acquired""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"runnerhub_ha_failover_events_total\{[^}]*component=""leader""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"runnerhub_ha_redis_sentinel_masters(\{[^}]*\})? 1(\s|$)", metrics);
+        Assert.Matches(@"runnerhub_ha_redis_sentinels_reachable(\{[^}]*\})? 3(\s|$)", metrics);
+        Assert.Matches(@"runnerhub_ha_database_replication_lag_seconds(\{[^}]*\})? [0-9]", metrics);
+        Assert.Matches(@"runnerhub_ha_database_replicas(\{[^}]*\})? 1(\s|$)", metrics);
+        Assert.Matches(@"runnerhub_ha_cluster_nodes_healthy(\{[^}]*\})? [1-9]", metrics);
+    }
+
     private IDatabase Redis => Node.Factory.Services.GetRequiredService<IRedisConnection>().GetDatabase();
 
     private async Task<long> QueueJobAsync(string label)
