@@ -161,30 +161,33 @@ internal sealed class RedisJobQueue(IRedisConnection redis) : IJobQueue
     }
 
     // INFO through a script: StackExchange.Redis refuses INFO outside admin mode, and admin mode
-    // would also allow FLUSHALL and friends. The script runs on the master, so the answer is the
-    // master's; flagged no-writes so a master refusing writes (NOREPLICAS right after a failover)
-    // still answers.
-    private const string ReplicationInfoScript = "#!lua flags=no-writes\nreturn redis.call('INFO', 'replication')";
+    // would also allow FLUSHALL and friends. Role, replication id and port come from one call on
+    // one server, so they always describe the same server (the client's idea of which endpoint
+    // it talks to may lag behind a failover); flagged no-writes so a master refusing writes
+    // (NOREPLICAS right after a failover) still answers.
+    private const string ReplicationInfoScript = "#!lua flags=no-writes\nreturn redis.call('INFO', 'replication') .. redis.call('INFO', 'server')";
 
     public async Task<RedisMasterIdentity?> MasterAsync()
     {
         var database = redis.GetDatabase();
-        var info = (string?)await database.ScriptEvaluateAsync(ReplicationInfoScript);
-        var replid = info?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("master_replid:", StringComparison.Ordinal))?["master_replid:".Length..];
-        if (replid is null)
+        var info = ((string?)await database.ScriptEvaluateAsync(ReplicationInfoScript) ?? "")
+            .Split('\n')
+            .Select(l => l.Trim().Split(':', 2))
+            .Where(kv => kv.Length == 2)
+            .GroupBy(kv => kv[0])
+            .ToDictionary(g => g.Key, g => g.First()[1]);
+        if (info.GetValueOrDefault("role") != "master" || info.GetValueOrDefault("master_replid") is not { } replid || info.GetValueOrDefault("tcp_port") is not { } port)
         {
             return null;
         }
 
-        var endpoint = database.IdentifyEndpoint();
-        var address = endpoint switch
+        var host = database.IdentifyEndpoint() switch
         {
-            System.Net.IPEndPoint ip => $"{ip.Address}:{ip.Port}",
-            System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
-            null => "?",
-            var other => other.ToString() ?? "?",
+            System.Net.IPEndPoint ip => ip.Address.ToString(),
+            System.Net.DnsEndPoint dns => dns.Host,
+            _ => "?",
         };
-        return new RedisMasterIdentity(address, replid);
+        return new RedisMasterIdentity($"{host}:{port}", replid);
     }
 
     internal static RedisKey QueueKey(string prefix, string labelKey) => $"{prefix}queue:{labelKey}";
