@@ -28,6 +28,14 @@ public interface IRunnerClient
     /// started; a runner that is full or draining refuses and the job goes back to its queue.
     /// </summary>
     Task<DispatchAck> Dispatch(JobDispatch dispatch);
+
+    /// <summary>
+    /// Stop the runner process of a job this runner reported running but should not run any more
+    /// (PostgreSQL has no live dispatch for it). Sent again on every heartbeat until the job is no
+    /// longer reported, so it must be idempotent; one for a job that does not run is ignored. The
+    /// process's end is reported through <see cref="IRunnerHub.JobExited"/> as usual.
+    /// </summary>
+    Task Cancel(JobCancel cancel);
 }
 
 /// <summary>The SignalR route of the runner hub and the method names, shared by both sides.</summary>
@@ -78,6 +86,12 @@ public sealed record JobDispatch(long JobId, int Attempt, string Repository, str
 /// <param name="Started">True when the runner process started.</param>
 /// <param name="Reason">Why not, when it did not.</param>
 public sealed record DispatchAck(bool Started, string? Reason);
+
+/// <summary>The orchestrator's order to stop a job's runner process.</summary>
+/// <param name="JobId">GitHub's workflow_job id, as the runner reported it.</param>
+/// <param name="Attempt">The dispatch attempt, as the runner reported it: only that process is stopped.</param>
+/// <param name="Reason">Why it should not run, for the runner's log (for example <c>the job completed</c>).</param>
+public sealed record JobCancel(long JobId, int Attempt, string Reason);
 
 /// <summary>How a dispatched job's runner process ended.</summary>
 /// <param name="JobId">GitHub's workflow_job id.</param>

@@ -29,4 +29,19 @@ public sealed class DispatchOptions
 
     /// <summary>How often the dispatcher looks at the queues without being nudged. Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a dispatch may stay <c>dispatched</c> (its runner started, GitHub gave it no job,
+    /// for example because GitHub ran the job on another idle runner) before the leader deletes
+    /// its JIT runner at GitHub and puts the job back in its queue, or to dead after the last
+    /// attempt. Default 10 minutes; at least 30 s and longer than <see cref="AckTimeout"/>.
+    /// </summary>
+    public TimeSpan UnusedRunnerTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long after GitHub completed a job its JIT runner may still run (a real runner uploads
+    /// its logs, then exits by itself) before the orchestrator tells the proxy runner to cancel
+    /// it. Default 2 minutes; at most 1 hour.
+    /// </summary>
+    public TimeSpan ExitGrace { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -37,6 +37,16 @@ internal sealed class DispatchOptionsValidator : IValidateOptions<DispatchOption
             failures.Add($"Dispatch:ReconcileInterval {options.ReconcileInterval} must be between 1 s and 1 hour.");
         }
 
+        if (options.UnusedRunnerTimeout < TimeSpan.FromSeconds(30) || options.UnusedRunnerTimeout > TimeSpan.FromDays(1) || options.UnusedRunnerTimeout <= options.AckTimeout)
+        {
+            failures.Add($"Dispatch:UnusedRunnerTimeout {options.UnusedRunnerTimeout} must be between 30 s and 1 day and longer than Dispatch:AckTimeout.");
+        }
+
+        if (options.ExitGrace < TimeSpan.Zero || options.ExitGrace > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Dispatch:ExitGrace {options.ExitGrace} must be between 0 and 1 hour.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

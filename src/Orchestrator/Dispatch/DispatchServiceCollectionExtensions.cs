@@ -17,6 +17,7 @@ internal static class DispatchServiceCollectionExtensions
         services.AddHostedService<Dispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, LeaseExpiryTask>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, QueueReconcileTask>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, UnusedRunnersTask>());
         return services;
     }
 }

@@ -125,7 +125,7 @@ internal sealed class Dispatcher(
         }
 
         Log.DispatchFailed(logger, jobId, claim.Attempt, runner.Name, failure);
-        await store.ReleaseAsync(jobId, claim.Attempt, attemptUsed: false, CancellationToken.None);
+        await store.ReleaseAsync(jobId, claim.Attempt, runner.RunnerId, attemptUsed: false, CancellationToken.None);
         await queue.ReturnAsync(labels, node.Value.Id, jobId);
         return Outcome.Failed;
     }

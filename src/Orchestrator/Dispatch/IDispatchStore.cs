@@ -14,11 +14,14 @@ internal interface IDispatchStore
 
     /// <summary>
     /// Puts the job held by the dispatch (<paramref name="jobId"/>, <paramref name="attempt"/>)
-    /// back to queued, if one still waits on it; null when none does (the job the runner was
-    /// launched for may be another one after a swap). <paramref name="attemptUsed"/> false (the dispatch never reached a runner: GitHub or
-    /// the runner refused) gives the attempt back, so a full runner cannot push a job to dead.
+    /// of runner <paramref name="runnerId"/> back to queued, if one still waits on it; null when
+    /// none does (the job the runner was launched for may be another one after a swap, and a
+    /// refused dispatch gives its attempt back, so the same JIT runner name may since belong to
+    /// another runner's dispatch). <paramref name="attemptUsed"/> false (the dispatch never
+    /// reached a runner: GitHub or the runner refused) gives the attempt back, so a full runner
+    /// cannot push a job to dead.
     /// </summary>
-    Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, bool attemptUsed, CancellationToken cancellationToken);
+    Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, Guid runnerId, bool attemptUsed, CancellationToken cancellationToken);
 
     /// <summary>
     /// Extends the leases of the dispatches a runner reports running. A dispatch is known by its
@@ -40,6 +43,22 @@ internal interface IDispatchStore
     /// its queue and is returned.
     /// </summary>
     Task<RequeuedJob?> RequeueJobOfRunnerAsync(string jitRunnerName, long busyWithJobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Of the jobs runner <paramref name="runnerId"/> reports running, those whose process should
+    /// not run, with what PostgreSQL knows of their job. A process (<c>rh-{job}-{attempt}</c>) is
+    /// live when this runner holds a dispatch under that JIT runner name that is dispatched or in
+    /// progress, when GitHub runs a job on it (in progress with that <c>runner_name</c>: GitHub
+    /// may give a JIT runner another job), or when a job it ran completed less than
+    /// <paramref name="exitGrace"/> ago (the runner exits by itself). One query for the whole list.
+    /// </summary>
+    Task<IReadOnlyList<OrphanedProcess>> FindOrphansAsync(Guid runnerId, IReadOnlyList<Contracts.Hub.RunningJob> running, TimeSpan exitGrace, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Dispatches still <c>dispatched</c> (GitHub has not started their job) that were made more
+    /// than <paramref name="olderThan"/> ago, oldest first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<UnusedDispatch>> UnusedDispatchesAsync(TimeSpan olderThan, int limit, CancellationToken cancellationToken);
 
     /// <summary>Which of these jobs are queued in PostgreSQL now.</summary>
     Task<IReadOnlySet<long>> QueuedAmongAsync(IReadOnlyCollection<long> jobIds, CancellationToken cancellationToken);

@@ -61,32 +61,39 @@ internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials cr
         return job is null ? null : new GitHubJob(job.Id, job.Status ?? "unknown", job.Conclusion, job.RunnerName);
     }
 
-    /// <summary>Deletes the repository's self-hosted runner called <paramref name="runnerName"/>, if there is one.</summary>
-    private async Task DeleteRunnerAsync(string repository, string runnerName, CancellationToken cancellationToken)
+    public async Task<bool> DeleteRunnerAsync(string repository, string runnerName, CancellationToken cancellationToken)
     {
+        // GitHub filters the list by name; GitHub Enterprise Server versions without the filter
+        // (and the simulator) ignore it, so the name is still matched here, page by page.
+        var name = Uri.EscapeDataString(runnerName);
         for (var page = 1; page <= 50; page++)
         {
-            using var list = await RequestAsync(HttpMethod.Get, repository, $"repos/{repository}/actions/runners?per_page=100&page={page}", cancellationToken);
+            using var list = await RequestAsync(HttpMethod.Get, repository, $"repos/{repository}/actions/runners?name={name}&per_page=100&page={page}", cancellationToken);
             using var response = await http.SendAsync(list, cancellationToken);
             await EnsureSuccessAsync(response, "list runners", cancellationToken);
             var runners = await response.Content.ReadFromJsonAsync(GitHubJsonContext.Default.RunnerListResponse, cancellationToken);
             if (runners?.Runners is not { Count: > 0 } items)
             {
-                return;
+                return false;
             }
 
             if (items.FirstOrDefault(r => string.Equals(r.Name, runnerName, StringComparison.OrdinalIgnoreCase)) is { } found)
             {
                 using var delete = await RequestAsync(HttpMethod.Delete, repository, $"repos/{repository}/actions/runners/{found.Id}", cancellationToken);
                 using var deleted = await http.SendAsync(delete, cancellationToken);
-                if (deleted.StatusCode != HttpStatusCode.NotFound)
+                if (deleted.StatusCode == HttpStatusCode.NotFound)
                 {
-                    await EnsureSuccessAsync(deleted, "delete runner", cancellationToken);
+                    // Gone between the list and the delete.
+                    return false;
                 }
 
-                return;
+                await EnsureSuccessAsync(deleted, "delete runner", cancellationToken);
+                LogRunnerDeleted(logger, runnerName, found.Id, repository);
+                return true;
             }
         }
+
+        return false;
     }
 
     private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string repository, string path, CancellationToken cancellationToken)
@@ -107,6 +114,9 @@ internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials cr
 
     [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "GitHub already has a runner {RunnerName} in {Repository} (a retried registration whose reply was lost); removing it and registering again")]
     private static partial void LogReRegistering(ILogger logger, string runnerName, string repository);
+
+    [LoggerMessage(EventId = 1703, Level = LogLevel.Information, Message = "GitHub deleted runner {RunnerName} (id {RunnerId}) of {Repository}")]
+    private static partial void LogRunnerDeleted(ILogger logger, string runnerName, long runnerId, string repository);
 
     [LoggerMessage(EventId = 1700, Level = LogLevel.Information, Message = "GitHub registered JIT runner {RunnerName} (id {RunnerId}) for {Repository}")]
     private static partial void LogJitConfig(ILogger logger, string runnerName, long runnerId, string repository);

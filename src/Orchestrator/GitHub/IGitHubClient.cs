@@ -11,6 +11,15 @@ internal interface IGitHubClient
 
     /// <summary>A workflow job's status as GitHub sees it; null when GitHub does not know it.</summary>
     Task<GitHubJob?> GetJobAsync(string repository, long jobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the self-hosted runner called <paramref name="runnerName"/> (case-insensitive, as
+    /// GitHub compares names) from <paramref name="repository"/>. True when GitHub deleted it,
+    /// false when there is none by that name (already gone: an ephemeral runner that ran its job
+    /// removes itself). Throws <see cref="GitHubApiException"/> when GitHub refuses, for example
+    /// 422 while the runner runs a job.
+    /// </summary>
+    Task<bool> DeleteRunnerAsync(string repository, string runnerName, CancellationToken cancellationToken);
 }
 
 /// <summary>A JIT runner registration. <see cref="EncodedJitConfig"/> is a secret: never log it.</summary>

@@ -21,6 +21,7 @@ internal sealed class RunnerHubService(
     DispatchSignal dispatch,
     IDispatchStore dispatches,
     IJobQueue queue,
+    OrphanedProcesses orphans,
     IOptions<NodeOptions> node,
     IOptions<RunnersOptions> options,
     IOptions<DispatchOptions> dispatchOptions,
@@ -43,6 +44,7 @@ internal sealed class RunnerHubService(
         await dispatches.ExtendLeasesAsync(RunnerId, announcement.Running, dispatchOptions.Value.Lease, Context.ConnectionAborted);
         Context.Items["slots"] = slots;
         connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, free, draining));
+        await orphans.CancelAsync(RunnerId, RunnerName, announcement.Running, Clients.Caller, Context.ConnectionAborted);
         dispatch.Raise();
         return new AnnounceAck(RunnerId, node.Value.Id, draining, options.Value.HeartbeatInterval);
     }
@@ -59,6 +61,9 @@ internal sealed class RunnerHubService(
         }
 
         await dispatches.ExtendLeasesAsync(RunnerId, heartbeat.Running, dispatchOptions.Value.Lease, Context.ConnectionAborted);
+
+        // Lossy channel: a cancel is repeated on every heartbeat while the process is reported.
+        await orphans.CancelAsync(RunnerId, RunnerName, heartbeat.Running, Clients.Caller, Context.ConnectionAborted);
         var slots = Context.Items.TryGetValue("slots", out var announced) && announced is int n ? n : 1;
         connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, Math.Clamp(heartbeat.FreeSlots, 0, slots), standing.Draining));
         if (heartbeat.FreeSlots > 0 && !standing.Draining)
@@ -76,7 +81,7 @@ internal sealed class RunnerHubService(
 
         // The runner process ended before GitHub said the job started: the job still needs a
         // runner. (Once in_progress, GitHub's completed webhook closes it instead.)
-        if (await dispatches.ReleaseAsync(report.JobId, report.Attempt, attemptUsed: true, Context.ConnectionAborted) is { } requeued)
+        if (await dispatches.ReleaseAsync(report.JobId, report.Attempt, RunnerId, attemptUsed: true, Context.ConnectionAborted) is { } requeued)
         {
             await queue.EnqueueAsync(LabelSet.Parse(requeued.LabelKey), requeued.JobId);
         }

@@ -16,6 +16,7 @@ internal static class RunnersServiceCollectionExtensions
         services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperatorOptions>, OperatorOptionsValidator>());
         services.TryAddSingleton<IRunnerStore, PostgresRunnerStore>();
+        services.TryAddSingleton<OrphanedProcesses>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, SilentRunnersTask>());
 
         services.AddAuthentication()

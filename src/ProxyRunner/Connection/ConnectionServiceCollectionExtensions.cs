@@ -12,6 +12,7 @@ internal static class ConnectionServiceCollectionExtensions
         services.TryAddSingleton<RunnerIdentityStore>();
         services.TryAddSingleton<RunnerRegistration>();
         services.TryAddSingleton<RunnerState>();
+        services.TryAddSingleton<JobCancellations>();
         services.AddHostedService<RunnerConnection>();
         services.AddHealthChecks().AddCheck<HubConnectionHealthCheck>("orchestrator-connection", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return services;

@@ -18,6 +18,7 @@ internal sealed partial class RunnerConnection(
     RunnerRegistration registration,
     RunnerState state,
     IJobExecutor executor,
+    JobCancellations cancellations,
     IOptions<RunnerOptions> options,
     TimeProvider time,
     ILogger<RunnerConnection> logger) : BackgroundService
@@ -43,6 +44,9 @@ internal sealed partial class RunnerConnection(
             .Build();
         hub.On<bool>(nameof(IRunnerClient.Drain), SetDraining);
         hub.On<JobDispatch, DispatchAck>(nameof(IRunnerClient.Dispatch), d => StartAsync(d, stoppingToken));
+
+        // Not awaited: a handler holds up the messages behind it, and a kill may take the kill timeout.
+        hub.On<JobCancel>(nameof(IRunnerClient.Cancel), c => _ = cancellations.CancelAsync(c, stoppingToken));
         hub.Reconnecting += error =>
         {
             _announced = false;

@@ -49,9 +49,10 @@ public sealed class DispatchStoreTests(InfrastructureFixture infra)
         Assert.Equal("queued", await StateAsync(jobId));
 
         // A stale report of attempt 1 cannot release attempt 2.
-        var second = await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        var runner = Guid.NewGuid();
+        var second = await store.ClaimAsync(jobId, runner, TimeSpan.FromMilliseconds(200), CancellationToken.None);
         Assert.Equal(2, second!.Attempt);
-        Assert.Null(await store.ReleaseAsync(jobId, 1, attemptUsed: true, CancellationToken.None));
+        Assert.Null(await store.ReleaseAsync(jobId, 1, runner, attemptUsed: true, CancellationToken.None));
         await Eventually.HoldsAsync(
             "the second lease to expire into dead",
             async () => { await store.ExpireLeasesAsync(2, CancellationToken.None); var s = await StateAsync(jobId); return (s == "dead", s ?? "none"); },
@@ -65,12 +66,16 @@ public sealed class DispatchStoreTests(InfrastructureFixture infra)
         await using var node = Services("refusal-node");
         var store = node.GetRequiredService<IDispatchStore>();
 
-        var refused = await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromSeconds(30), CancellationToken.None);
-        Assert.NotNull(await store.ReleaseAsync(jobId, refused!.Attempt, attemptUsed: false, CancellationToken.None));
-        var retried = await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromSeconds(30), CancellationToken.None);
+        var (runnerA, runnerB) = (Guid.NewGuid(), Guid.NewGuid());
+        var refused = await store.ClaimAsync(jobId, runnerA, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.NotNull(await store.ReleaseAsync(jobId, refused!.Attempt, runnerA, attemptUsed: false, CancellationToken.None));
+        var retried = await store.ClaimAsync(jobId, runnerB, TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.Equal(1, retried!.Attempt);
 
-        Assert.NotNull(await store.ReleaseAsync(jobId, retried.Attempt, attemptUsed: true, CancellationToken.None));
+        // The same JIT runner name now belongs to runner B's dispatch: a late exit report from
+        // runner A (its process was cancelled as an orphan) must not release it.
+        Assert.Null(await store.ReleaseAsync(jobId, retried.Attempt, runnerA, attemptUsed: true, CancellationToken.None));
+        Assert.NotNull(await store.ReleaseAsync(jobId, retried.Attempt, runnerB, attemptUsed: true, CancellationToken.None));
         var third = await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.Equal(2, third!.Attempt);
     }

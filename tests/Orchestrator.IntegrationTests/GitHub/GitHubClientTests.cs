@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -20,34 +19,17 @@ public sealed class GitHubClientTests : IAsyncLifetime, IDisposable
     private readonly HttpClient _http = new();
     private readonly RSA _appKey = RSA.Create(2048);
     private readonly string _keys = Directory.CreateTempSubdirectory("runnerhub-github-app-").FullName;
-    private Process? _simulator;
+    private SimulatorProcess? _simulator;
     private Uri _base = null!;
 
     public async Task InitializeAsync()
     {
-        var port = PortOffsets.FindFree() + 9000;
-        _base = new Uri($"http://127.0.0.1:{port}/");
-#if DEBUG
-        const string configuration = "Debug";
-#else
-        const string configuration = "Release";
-#endif
-        var dll = Path.Combine(Repository.Root, "tools", "GitHubSimulator", "bin", configuration, "net10.0", "RunnerHub.GitHubSimulator.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        start.Environment["ASPNETCORE_URLS"] = _base.ToString().TrimEnd('/');
-        start.Environment["Simulator__WebhookUrl"] = "http://127.0.0.1:9/unused";
-        start.Environment["Simulator__WebhookSecret"] = "simulator-test-secret";
-        start.Environment["Simulator__AppId"] = AppId.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Simulator__AppPublicKeyPath"] = WriteKey("app.pub.pem", _appKey.ExportSubjectPublicKeyInfoPem());
-        _simulator = Process.Start(start)!;
-        _simulator.BeginOutputReadLine();
-        _simulator.BeginErrorReadLine();
-        await Eventually.HoldsAsync(
-            "the simulator to answer",
-            async () => ((await _http.GetAsync(new Uri(_base, "/health/ready"))).IsSuccessStatusCode, "not yet"),
-            TimeSpan.FromSeconds(30),
-            TimeSpan.FromMilliseconds(200));
+        _simulator = await SimulatorProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Simulator__AppId"] = AppId.ToString(CultureInfo.InvariantCulture),
+            ["Simulator__AppPublicKeyPath"] = WriteKey("app.pub.pem", _appKey.ExportSubjectPublicKeyInfoPem()),
+        });
+        _base = _simulator.Url;
     }
 
     public void Dispose()
@@ -59,13 +41,10 @@ public sealed class GitHubClientTests : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        if (_simulator is { HasExited: false })
+        if (_simulator is not null)
         {
-            _simulator.Kill(entireProcessTree: true);
-            await _simulator.WaitForExitAsync();
+            await _simulator.DisposeAsync();
         }
-
-        _simulator?.Dispose();
     }
 
     [Fact]

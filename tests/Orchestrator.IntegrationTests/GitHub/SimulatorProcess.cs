@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using RunnerHub.Testing;
 
 namespace RunnerHub.Orchestrator.IntegrationTests.GitHub;
@@ -67,6 +69,17 @@ public sealed class SimulatorProcess : IAsyncDisposable
         }
 
         return simulator;
+    }
+
+    /// <summary>The names of the self-hosted runners GitHub lists for <paramref name="repository"/>.</summary>
+    public async Task<IReadOnlyList<string>> RunnerNamesAsync(string repository)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Url, $"/repos/{repository}/actions/runners?per_page=100"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "test");
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return [.. JsonNode.Parse(await response.Content.ReadAsStringAsync())!["runners"]!.AsArray().Select(r => (string)r!["name"]!)];
     }
 
     public async ValueTask DisposeAsync()

@@ -9,7 +9,7 @@ namespace RunnerHub.Orchestrator.Storage.Postgres;
 /// two nodes racing for a job, or a retry after a lost reply, cannot both win: PostgreSQL
 /// decides, and every later update is checked against the attempt it belongs to.
 /// </summary>
-internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispatchStore
+internal sealed partial class PostgresDispatchStore(PostgresDatabase database) : IDispatchStore
 {
     public async Task<ClaimedJob?> ClaimAsync(long jobId, Guid runnerId, TimeSpan lease, CancellationToken cancellationToken) =>
         await database.RunAsync(
@@ -44,7 +44,7 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
             },
             cancellationToken);
 
-    public async Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, bool attemptUsed, CancellationToken cancellationToken) =>
+    public async Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, Guid runnerId, bool attemptUsed, CancellationToken cancellationToken) =>
         await database.RunAsync(
             async (connection, ct) =>
             {
@@ -52,12 +52,13 @@ internal sealed class PostgresDispatchStore(PostgresDatabase database) : IDispat
                     $"""
                     UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, updated_at = now(),
                                     attempt = CASE WHEN @used THEN attempt ELSE attempt - 1 END
-                    WHERE jit_runner_name = '{JitRunnerNames.Prefix}' || @job || '-' || @attempt AND state = 'dispatched'
+                    WHERE jit_runner_name = '{JitRunnerNames.Prefix}' || @job || '-' || @attempt AND runner_id = @runner AND state = 'dispatched'
                     RETURNING job_id, label_key
                     """,
                     connection);
                 command.Parameters.AddWithValue("job", jobId);
                 command.Parameters.AddWithValue("attempt", attempt);
+                command.Parameters.AddWithValue("runner", runnerId);
                 command.Parameters.AddWithValue("used", attemptUsed);
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 return await reader.ReadAsync(ct) ? new RequeuedJob(reader.GetInt64(0), reader.GetString(1)) : null;
