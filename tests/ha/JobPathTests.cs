@@ -25,8 +25,8 @@ public sealed class JobPathTests(StackFixture stack, ITestOutputHelper output)
         // Label sets in other letter case and order still match a runner; arm64 matches none.
         var request = new
         {
-            count = 60,
-            rate = 50,
+            count = 1000,
+            rate = 100,
             durationMs = 200,
             labelSets = new[] { new[] { "self-hosted", "linux", "x64" }, ["Self-Hosted", "GPU"], ["X64", "linux", "SELF-HOSTED"], ["self-hosted", "arm64"] },
             repositories = new[] { "octo-org/octo-repo", "octo-org/other-repo" },
@@ -39,25 +39,35 @@ public sealed class JobPathTests(StackFixture stack, ITestOutputHelper output)
 
         JsonNode summary = null!;
         var done = await Eventually.HoldsAsync(
-            "45 servable jobs to complete",
+            "750 servable jobs to complete",
             async () =>
             {
                 summary = JsonNode.Parse(await stack.Http.GetStringAsync(new Uri(Simulator, "/summary")))!;
-                return ((int?)summary["completed"] >= 45, summary.ToJsonString());
+                return ((int?)summary["completed"] >= 750, $"completed {summary["completed"]}, queued {summary["queued"]}, in progress {summary["inProgress"]}");
             },
-            TimeSpan.FromSeconds(90),
-            TimeSpan.FromMilliseconds(500));
-        output.WriteLine($"45 jobs completed {done.TotalSeconds:0.0} s after POST /jobs ({clock.Elapsed.TotalSeconds:0.0} s total)");
+            TimeSpan.FromSeconds(240),
+            TimeSpan.FromSeconds(1));
+        output.WriteLine($"750 jobs completed {done.TotalSeconds:0.0} s after POST /jobs ({clock.Elapsed.TotalSeconds:0.0} s total)");
 
-        Assert.Equal(60, (int?)summary["created"]);
-        Assert.Equal(60, (int?)summary["delivered"]);
-        Assert.Equal(45, (int?)summary["completed"]);
+        Assert.Equal(1000, (int?)summary["created"]);
+        Assert.Equal(1000, (int?)summary["delivered"]);
+        Assert.Equal(750, (int?)summary["completed"]);
         var perLabelSet = summary["perLabelSet"]!;
-        Assert.Equal(15, (int?)perLabelSet["arm64,self-hosted"]!["queued"]);
+        Assert.Equal(250, (int?)perLabelSet["arm64,self-hosted"]!["queued"]);
         Assert.Equal(0, (int?)perLabelSet["arm64,self-hosted"]!["completed"]);
-        Assert.Equal(15, (int?)perLabelSet["gpu,self-hosted"]!["completed"]);
-        Assert.Equal(30, (int?)perLabelSet["linux,self-hosted,x64"]!["completed"]);
-        Assert.Equal(45, (int?)summary["conclusions"]!["success"]);
+        Assert.Equal(250, (int?)perLabelSet["gpu,self-hosted"]!["completed"]);
+        Assert.Equal(500, (int?)perLabelSet["linux,self-hosted,x64"]!["completed"]);
+        Assert.Equal(750, (int?)summary["conclusions"]!["success"]);
+
+        // RunnerHub shows the rest as queued, for a label set no runner can serve.
+        using var queuesRequest = new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Api, "/api/queues"));
+        queuesRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", stack.Stack.Secret("operator-token"));
+        using var queuesResponse = await stack.Http.SendAsync(queuesRequest);
+        queuesResponse.EnsureSuccessStatusCode();
+        var arm64 = JsonNode.Parse(await queuesResponse.Content.ReadAsStringAsync())!.AsArray()
+            .Single(q => string.Join(',', q!["labels"]!.AsArray().Select(l => (string?)l)) == "arm64,self-hosted")!;
+        Assert.Equal(250, (int?)arm64["queued"]);
+        Assert.False((bool?)arm64["servable"]);
 
         // No job was dispatched twice: GitHub (the simulator) removes an ephemeral runner once it
         // has run a job, so with every job run once, any second JIT config for a job would be a

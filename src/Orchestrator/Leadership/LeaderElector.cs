@@ -294,36 +294,36 @@ internal sealed partial class LeaderElector(
         base.Dispose();
     }
 
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "{NodeId} acquired leadership, token {Token} (lease seen free after {GapMs} ms)")]
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "{NodeId} acquired leadership, token {Token} (lease seen free after {GapMs} ms)")]
     private static partial void LogAcquired(ILogger logger, string nodeId, long token, double? gapMs);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "{NodeId} lost leadership (token {Token}): {Reason}")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "{NodeId} lost leadership (token {Token}): {Reason}")]
     private static partial void LogLost(ILogger logger, string nodeId, long token, string reason);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "{NodeId} released the leader lease")]
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "{NodeId} released the leader lease")]
     private static partial void LogReleased(ILogger logger, string nodeId);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "{NodeId} could not release the leader lease ({Reason}); it expires by itself")]
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "{NodeId} could not release the leader lease ({Reason}); it expires by itself")]
     private static partial void LogReleaseFailed(ILogger logger, string nodeId, string reason);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "{NodeId} took the leader lease but PostgreSQL could not raise the fencing token ({Reason}); gave the lease back")]
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "{NodeId} took the leader lease but PostgreSQL could not raise the fencing token ({Reason}); gave the lease back")]
     private static partial void LogTokenFailed(ILogger logger, string nodeId, string reason);
 
-    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "{NodeId} got token {Token} after its renew deadline had passed; gave the lease back without acting")]
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Warning, Message = "{NodeId} got token {Token} after its renew deadline had passed; gave the lease back without acting")]
     private static partial void LogTakeoverTooSlow(ILogger logger, string nodeId, long token);
 
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "{NodeId} cannot {What} in Redis: {Reason}")]
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Warning, Message = "{NodeId} cannot {What} in Redis: {Reason}")]
     private static partial void LogOutage(ILogger logger, string nodeId, string what, string reason);
 
-    [LoggerMessage(EventId = 2107, Level = LogLevel.Information, Message = "{NodeId} reaches Redis again for the election")]
+    [LoggerMessage(EventId = 2207, Level = LogLevel.Information, Message = "{NodeId} reaches Redis again for the election")]
     private static partial void LogRecovered(ILogger logger, string nodeId);
 
-    [LoggerMessage(EventId = 2108, Level = LogLevel.Information, Message = "{NodeId} joined the leader election as a follower (lease {LeaseMs} ms, renew deadline {DeadlineMs} ms)")]
+    [LoggerMessage(EventId = 2208, Level = LogLevel.Information, Message = "{NodeId} joined the leader election as a follower (lease {LeaseMs} ms, renew deadline {DeadlineMs} ms)")]
     private static partial void LogJoined(ILogger logger, string nodeId, double leaseMs, double deadlineMs);
 
-    [LoggerMessage(EventId = 2110, Level = LogLevel.Error, Message = "{NodeId}: an attempt to take the leader lease failed unexpectedly; trying again")]
+    [LoggerMessage(EventId = 2210, Level = LogLevel.Error, Message = "{NodeId}: an attempt to take the leader lease failed unexpectedly; trying again")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, string nodeId);
 
-    [LoggerMessage(EventId = 2109, Level = LogLevel.Information, Message = "{NodeId} takes no part in the leader election (Leadership:Enabled is false)")]
+    [LoggerMessage(EventId = 2209, Level = LogLevel.Information, Message = "{NodeId} takes no part in the leader election (Leadership:Enabled is false)")]
     private static partial void LogDisabled(ILogger logger, string nodeId);
 }

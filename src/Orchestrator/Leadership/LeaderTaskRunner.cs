@@ -88,12 +88,12 @@ internal sealed partial class LeaderTaskRunner(
         }
     }
 
-    [LoggerMessage(EventId = 2120, Level = LogLevel.Warning, Message = "Leader task {Task} refused by the fence: {Reason}")]
+    [LoggerMessage(EventId = 2220, Level = LogLevel.Warning, Message = "Leader task {Task} refused by the fence: {Reason}")]
     private static partial void LogFenced(ILogger logger, string task, string reason);
 
-    [LoggerMessage(EventId = 2121, Level = LogLevel.Warning, Message = "Leader task {Task} failed on a dependency outage; retried next interval: {Reason}")]
+    [LoggerMessage(EventId = 2221, Level = LogLevel.Warning, Message = "Leader task {Task} failed on a dependency outage; retried next interval: {Reason}")]
     private static partial void LogFailed(ILogger logger, string task, string reason);
 
-    [LoggerMessage(EventId = 2122, Level = LogLevel.Error, Message = "Leader task {Task} failed; retried next interval")]
+    [LoggerMessage(EventId = 2222, Level = LogLevel.Error, Message = "Leader task {Task} failed; retried next interval")]
     private static partial void LogCrashed(ILogger logger, Exception exception, string task);
 }

@@ -131,6 +131,6 @@ internal sealed partial class TopologyWatchTask(
         }
     }
 
-    [LoggerMessage(EventId = 2130, Level = LogLevel.Warning, Message = "Failover of {Component}: {From} -> {To} ({Seconds:0.0} s since the old one was last seen)")]
+    [LoggerMessage(EventId = 2230, Level = LogLevel.Warning, Message = "Failover of {Component}: {From} -> {To} ({Seconds:0.0} s since the old one was last seen)")]
     private static partial void LogFailover(ILogger logger, string component, string from, string to, double seconds);
 }
