@@ -78,7 +78,7 @@ public sealed class RunnerLossTests(StackFixture stack, ITestOutputHelper output
                 },
                 TimeSpan.FromSeconds(90),
                 TimeSpan.FromMilliseconds(500));
-            output.WriteLine($"the victim's jobs completed {clock.Elapsed.TotalSeconds:0.0} s after the kill (dispatch lease: 30 s)");
+            output.WriteLine($"the victim's jobs completed {clock.Elapsed.TotalSeconds:0.0} s after the kill (a silent runner goes offline after Runners:OfflineAfter, 20 s; a dispatch lease lasts 30 s)");
 
             // Nothing lost, nothing failed: every job the victim held was dispatched again and
             // ran elsewhere; no JIT runner the victim had started ever took a job.

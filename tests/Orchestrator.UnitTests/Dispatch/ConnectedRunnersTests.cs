@@ -36,19 +36,4 @@ public class ConnectedRunnersTests
         runners.Remove(Id, "new");
         Assert.Empty(runners.All);
     }
-
-    [Fact]
-    public void OptionsValidator_ReportsEveryProblem()
-    {
-        var result = new DispatchOptionsValidator().Validate(null, new DispatchOptions
-        {
-            Lease = TimeSpan.Zero,
-            MaxAttempts = 0,
-            AckTimeout = TimeSpan.FromHours(2),
-            PollInterval = TimeSpan.Zero,
-            RepairAfter = TimeSpan.Zero,
-        });
-
-        Assert.Equal(5, result.Failures!.Count());
-    }
 }
