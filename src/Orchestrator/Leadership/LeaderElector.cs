@@ -220,12 +220,19 @@ internal sealed partial class LeaderElector(
         }
         finally
         {
-            state.Lost(reason);
-            metrics.Lost();
-            LogLost(logger, node.Value.Id, token ?? 0, reason);
-            if (release)
+            try
             {
-                await ReleaseAsync();
+                // The term's token fires first, so leader work stops before the lease is given up.
+                state.Lost(reason);
+            }
+            finally
+            {
+                metrics.Lost();
+                LogLost(logger, node.Value.Id, token ?? 0, reason);
+                if (release)
+                {
+                    await ReleaseAsync();
+                }
             }
         }
     }

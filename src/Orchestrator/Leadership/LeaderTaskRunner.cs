@@ -22,8 +22,9 @@ internal sealed partial class LeaderTaskRunner(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var changed = new SemaphoreSlim(0, int.MaxValue);
-        state.Changed += (_, _) => changed.Release();
+        using var changed = new SemaphoreSlim(0, int.MaxValue);
+        void OnChanged(object? sender, LeadershipChangedEventArgs e) => changed.Release();
+        state.Changed += OnChanged;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -43,7 +44,8 @@ internal sealed partial class LeaderTaskRunner(
         }
         finally
         {
-            changed.Dispose();
+            // Before the semaphore goes: a term ending during shutdown must not hit a disposed one.
+            state.Changed -= OnChanged;
         }
     }
 
