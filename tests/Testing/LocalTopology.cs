@@ -200,6 +200,22 @@ public sealed class LocalTopology : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs another script of the repository (for example <c>scripts/ha-gate</c>) against this
+    /// stack (its state dir and port offset are appended) and returns its exit code and output.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunToolAsync(string relativePath, IEnumerable<string> args, TimeSpan timeout)
+    {
+        var exitCode = 0;
+        var output = await RunAsync(
+            Path.Combine(Repository.Root, relativePath),
+            [.. args, "--state-dir", StateDirectory, "--port-offset", PortOffset.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            timeout,
+            allowExitCodes: [.. Enumerable.Range(0, 256)],
+            code => exitCode = code);
+        return (exitCode, output);
+    }
+
     private Task<string> RunScriptAsync(IEnumerable<string> args, TimeSpan timeout, int[]? allowExitCodes = null) =>
         RunAsync(
             Repository.StackScript,
@@ -207,7 +223,7 @@ public sealed class LocalTopology : IAsyncDisposable
             timeout,
             allowExitCodes ?? [0]);
 
-    private static async Task<string> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, int[] allowExitCodes)
+    private static async Task<string> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, int[] allowExitCodes, Action<int>? exited = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -242,6 +258,7 @@ public sealed class LocalTopology : IAsyncDisposable
         }
 
         process.WaitForExit();
+        exited?.Invoke(process.ExitCode);
         if (!allowExitCodes.Contains(process.ExitCode))
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}.\nstdout:\n{stdout}\nstderr:\n{stderr}");

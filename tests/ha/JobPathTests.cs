@@ -25,39 +25,51 @@ public sealed class JobPathTests(StackFixture stack, ITestOutputHelper output)
         // Label sets in other letter case and order still match a runner; arm64 matches none.
         var request = new
         {
-            count = 1000,
+            count = 500,
             rate = 100,
             durationMs = 200,
             labelSets = new[] { new[] { "self-hosted", "linux", "x64" }, ["Self-Hosted", "GPU"], ["X64", "linux", "SELF-HOSTED"], ["self-hosted", "arm64"] },
             repositories = new[] { "octo-org/octo-repo", "octo-org/other-repo" },
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        JsonNode batch;
         using (var created = await stack.Http.PostAsJsonAsync(new Uri(Simulator, "/jobs"), request))
         {
             Assert.True(created.IsSuccessStatusCode, $"POST /jobs: {created.StatusCode}");
+            batch = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
         }
 
         JsonNode summary = null!;
-        var done = await Eventually.HoldsAsync(
-            "750 servable jobs to complete",
-            async () =>
-            {
-                summary = JsonNode.Parse(await stack.Http.GetStringAsync(new Uri(Simulator, "/summary")))!;
-                return ((int?)summary["completed"] >= 750, $"completed {summary["completed"]}, queued {summary["queued"]}, in progress {summary["inProgress"]}");
-            },
-            TimeSpan.FromSeconds(240),
-            TimeSpan.FromSeconds(1));
-        output.WriteLine($"750 jobs completed {done.TotalSeconds:0.0} s after POST /jobs ({clock.Elapsed.TotalSeconds:0.0} s total)");
+        TimeSpan done;
+        try
+        {
+            done = await Eventually.HoldsAsync(
+                "375 servable jobs to complete",
+                async () =>
+                {
+                    summary = JsonNode.Parse(await stack.Http.GetStringAsync(new Uri(Simulator, "/summary")))!;
+                    return ((int?)summary["completed"] >= 375, $"completed {summary["completed"]}, queued {summary["queued"]}, in progress {summary["inProgress"]}");
+                },
+                TimeSpan.FromSeconds(240),
+                TimeSpan.FromSeconds(1));
+        }
+        catch (TimeoutException)
+        {
+            await DescribeUnfinishedAsync((long)batch["firstJobId"]!, (long)batch["lastJobId"]!);
+            throw;
+        }
 
-        Assert.Equal(1000, (int?)summary["created"]);
-        Assert.Equal(1000, (int?)summary["delivered"]);
-        Assert.Equal(750, (int?)summary["completed"]);
+        output.WriteLine($"375 jobs completed {done.TotalSeconds:0.0} s after POST /jobs ({clock.Elapsed.TotalSeconds:0.0} s total)");
+
+        Assert.Equal(500, (int?)summary["created"]);
+        Assert.Equal(500, (int?)summary["delivered"]);
+        Assert.Equal(375, (int?)summary["completed"]);
         var perLabelSet = summary["perLabelSet"]!;
-        Assert.Equal(250, (int?)perLabelSet["arm64,self-hosted"]!["queued"]);
+        Assert.Equal(125, (int?)perLabelSet["arm64,self-hosted"]!["queued"]);
         Assert.Equal(0, (int?)perLabelSet["arm64,self-hosted"]!["completed"]);
-        Assert.Equal(250, (int?)perLabelSet["gpu,self-hosted"]!["completed"]);
-        Assert.Equal(500, (int?)perLabelSet["linux,self-hosted,x64"]!["completed"]);
-        Assert.Equal(750, (int?)summary["conclusions"]!["success"]);
+        Assert.Equal(125, (int?)perLabelSet["gpu,self-hosted"]!["completed"]);
+        Assert.Equal(250, (int?)perLabelSet["linux,self-hosted,x64"]!["completed"]);
+        Assert.Equal(375, (int?)summary["conclusions"]!["success"]);
 
         // RunnerHub shows the rest as queued, for a label set no runner can serve.
         using var queuesRequest = new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Api, "/api/queues"));
@@ -66,7 +78,7 @@ public sealed class JobPathTests(StackFixture stack, ITestOutputHelper output)
         queuesResponse.EnsureSuccessStatusCode();
         var arm64 = JsonNode.Parse(await queuesResponse.Content.ReadAsStringAsync())!.AsArray()
             .Single(q => string.Join(',', q!["labels"]!.AsArray().Select(l => (string?)l)) == "arm64,self-hosted")!;
-        Assert.Equal(250, (int?)arm64["queued"]);
+        Assert.Equal(125, (int?)arm64["queued"]);
         Assert.False((bool?)arm64["servable"]);
 
         // No job was dispatched twice: GitHub (the simulator) removes an ephemeral runner once it
@@ -102,6 +114,30 @@ public sealed class JobPathTests(StackFixture stack, ITestOutputHelper output)
         Assert.True((bool?)JsonNode.Parse(await second.Content.ReadAsStringAsync())!["duplicate"]);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+    }
+
+    /// <summary>For a failure: each servable job GitHub has not finished, as GitHub and the orchestrators' logs saw it.</summary>
+    private async Task DescribeUnfinishedAsync(long first, long last)
+    {
+        var shown = 0;
+        for (var id = first; id <= last && shown < 5; id++)
+        {
+            var job = JsonNode.Parse(await stack.Http.GetStringAsync(new Uri(Simulator, $"/jobs/{id}")))!;
+            if ((string?)job["status"] == "completed" || (string?)job["labelSet"] == "arm64,self-hosted")
+            {
+                continue;
+            }
+
+            shown++;
+            output.WriteLine($"unfinished job {id}: status {job["status"]}, runner {job["runnerName"]}, labels {job["labelSet"]}, queued delivery {job["queuedDelivery"]}");
+            foreach (var log in Directory.EnumerateFiles(Path.Combine(stack.Stack.StateDirectory, "logs"), "*.log"))
+            {
+                foreach (var line in File.ReadLines(log).Where(l => l.Contains(id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)).Take(30))
+                {
+                    output.WriteLine($"  {Path.GetFileName(log)}: {line}");
+                }
+            }
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(byte[] body, string delivery, string signature)

@@ -103,9 +103,11 @@ internal sealed class Dispatcher(
         }
 
         string? failure;
+        var sent = false;
         try
         {
             var jit = await github.GenerateJitConfigAsync(claim.Repository, claim.JitRunnerName, claim.Labels, cancellationToken);
+            sent = true;
             var ack = await hub.Clients.Client(runner.ConnectionId)
                 .Dispatch(new JobDispatch(jobId, claim.Attempt, claim.Repository, jit.RunnerName, jit.EncodedJitConfig, claim.Labels))
                 .WaitAsync(options.Value.AckTimeout, cancellationToken);
@@ -118,14 +120,20 @@ internal sealed class Dispatcher(
             }
 
             failure = $"runner refused: {ack.Reason}";
+            sent = false;
         }
         catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or IOException or InvalidOperationException or HubException)
         {
             failure = ex.Message;
         }
 
+        // A refusal, or a failure before the dispatch went out, started nothing: the attempt is
+        // given back and the next claim reuses the JIT runner name. A dispatch that went out but
+        // was not answered may have started a runner: that name is spent (its process, if any, is
+        // cancelled by the heartbeat comparison), so the next claim never deletes and re-registers
+        // a runner that is running.
         Log.DispatchFailed(logger, jobId, claim.Attempt, runner.Name, failure);
-        await store.ReleaseAsync(jobId, claim.Attempt, runner.RunnerId, attemptUsed: false, CancellationToken.None);
+        await store.ReleaseAsync(jobId, claim.Attempt, runner.RunnerId, attemptUsed: sent, CancellationToken.None);
         await queue.ReturnAsync(labels, node.Value.Id, jobId);
         return Outcome.Failed;
     }
