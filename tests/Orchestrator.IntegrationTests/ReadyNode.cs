@@ -27,6 +27,17 @@ public sealed class ReadyNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until this node says it leads (an election among the nodes sharing its Redis key prefix).</summary>
+    public Task<TimeSpan> WaitToLeadAsync() =>
+        RunnerHub.Testing.Eventually.HoldsAsync(
+            "the node to lead",
+            async () =>
+            {
+                var view = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(Client, "/health/leadership"))!;
+                return ((bool)view["isLeader"]!, view.ToJsonString());
+            },
+            TimeSpan.FromSeconds(15));
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RunnerHub.Contracts;
@@ -42,14 +40,7 @@ public sealed class UnusedRunnersTests(InfrastructureFixture infra) : IAsyncLife
             ["Redis:KeyPrefix"] = _prefix,
             ["GitHub:ApiBaseUrl"] = _github.Url.ToString(),
         });
-        await Eventually.HoldsAsync(
-            "the node to lead",
-            async () =>
-            {
-                var view = (await Node.Client.GetFromJsonAsync<JsonObject>("/health/leadership"))!;
-                return ((bool)view["isLeader"]!, view.ToJsonString());
-            },
-            TimeSpan.FromSeconds(15));
+        await Node.WaitToLeadAsync();
     }
 
     public async Task DisposeAsync()

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RunnerHub.Orchestrator.Dispatch;
@@ -30,14 +28,7 @@ public sealed class LeaderTasksTests(InfrastructureFixture infra, ITestOutputHel
             ["Redis:KeyPrefix"] = _prefix,
             ["Dispatch:ReconcileInterval"] = "00:00:01",
         });
-        await Eventually.HoldsAsync(
-            "the node to lead",
-            async () =>
-            {
-                var view = (await Node.Client.GetFromJsonAsync<JsonObject>("/health/leadership"))!;
-                return ((bool)view["isLeader"]!, view.ToJsonString());
-            },
-            TimeSpan.FromSeconds(15));
+        await Node.WaitToLeadAsync();
     }
 
     public async Task DisposeAsync()
