@@ -84,7 +84,7 @@ public sealed class DispatchStoreTests(InfrastructureFixture infra)
     public async Task ALostQueuePointer_IsFoundAgain()
     {
         await using var factory = new OrchestratorFactory(infra, "orchestrator-41");
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateReadyClientAsync();
         var labels = $"lost-{Guid.NewGuid():N}"[..12];
         var jobId = WebhookClient.NewJobId();
         var payload = WebhookClient.Job("queued", jobId, $$"""["self-hosted","{{labels}}"]""");

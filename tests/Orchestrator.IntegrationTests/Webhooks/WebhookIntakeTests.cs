@@ -58,7 +58,7 @@ public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLife
     public async Task SameDeliveryOnTwoNodesAtOnce_CreatesOneJob()
     {
         await using var other = new OrchestratorFactory(infra, "orchestrator-22");
-        using var otherClient = other.CreateClient();
+        using var otherClient = await other.CreateReadyClientAsync();
         var jobId = WebhookClient.NewJobId();
         var delivery = Guid.NewGuid().ToString();
         var payload = WebhookClient.Job("queued", jobId, """["self-hosted","race"]""");
@@ -130,7 +130,7 @@ public sealed class WebhookIntakeTests(InfrastructureFixture infra) : IAsyncLife
     public async Task RepositoriesOutsideTheAllowList_Are202AndIgnored()
     {
         await using var strict = new OrchestratorFactory(infra, "orchestrator-23", new Dictionary<string, string?> { ["Webhooks:AllowedRepositories"] = "someone-else" });
-        using var client = strict.CreateClient();
+        using var client = await strict.CreateReadyClientAsync();
         var jobId = WebhookClient.NewJobId();
 
         var response = await WebhookClient.SendAsync(client, infra.WebhookSecret, "workflow_job", WebhookClient.Job("queued", jobId));
