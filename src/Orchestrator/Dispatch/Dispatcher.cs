@@ -121,6 +121,11 @@ internal sealed class Dispatcher(
 
             failure = $"runner refused: {ack.Reason}";
             sent = false;
+
+            // Nothing started, but GitHub holds the registration. Deleted while the job is still
+            // ours (dispatched): once released, another node may claim it under the same name and
+            // register it again, and a later delete would remove that one.
+            await DeleteRegistrationAsync(claim.Repository, jit.RunnerName);
         }
         catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or IOException or InvalidOperationException or HubException)
         {
@@ -136,6 +141,23 @@ internal sealed class Dispatcher(
         await store.ReleaseAsync(jobId, claim.Attempt, runner.RunnerId, attemptUsed: sent, CancellationToken.None);
         await queue.ReturnAsync(labels, node.Value.Id, jobId);
         return Outcome.Failed;
+    }
+
+    /// <summary>
+    /// Best effort: when it fails, the next claim of the job registers the same name again (the
+    /// client replaces a registration that exists), and the leader's unused-runner teardown
+    /// covers the rest.
+    /// </summary>
+    private async Task DeleteRegistrationAsync(string repository, string runnerName)
+    {
+        try
+        {
+            await github.DeleteRunnerAsync(repository, runnerName, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or IOException)
+        {
+            Log.RegistrationNotDeleted(logger, runnerName, repository, ex.Message);
+        }
     }
 
     private enum Outcome

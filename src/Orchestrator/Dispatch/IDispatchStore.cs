@@ -24,6 +24,15 @@ internal interface IDispatchStore
     Task<RequeuedJob?> ReleaseAsync(long jobId, int attempt, Guid runnerId, bool attemptUsed, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The JIT runner process of dispatch (<paramref name="jobId"/>, <paramref name="attempt"/>)
+    /// on runner <paramref name="runnerId"/> ended. A job still dispatched under its name (GitHub
+    /// started nothing on it) goes back to queued, attempt used, and is returned; a job past
+    /// dispatched that holds the name (it ran there, or took the runner over in a swap) loses
+    /// its lease, so the runner is known to be gone and no later swap hands it to a waiting job.
+    /// </summary>
+    Task<RequeuedJob?> RunnerExitedAsync(long jobId, int attempt, Guid runnerId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Extends the leases of the dispatches a runner reports running. A dispatch is known by its
     /// JIT runner (<c>rh-{job}-{attempt}</c>), not its job: after a swap the runner launched for
     /// one job holds another, and its heartbeats must keep that one alive.
@@ -31,7 +40,8 @@ internal interface IDispatchStore
     Task ExtendLeasesAsync(Guid runnerId, IReadOnlyList<Contracts.Hub.RunningJob> running, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Dispatches whose lease ran out go back to queued, or to dead after the last attempt.
+    /// Dispatches whose lease ran out go back to queued, or to dead after the last failed attempt
+    /// (attempts whose runner GitHub gave to another job, rebounds, do not count).
     /// Returns the jobs put back in a queue (to push their pointers again).
     /// </summary>
     Task<IReadOnlyList<RequeuedJob>> ExpireLeasesAsync(int maxAttempts, CancellationToken cancellationToken);
@@ -40,7 +50,7 @@ internal interface IDispatchStore
     /// GitHub gave the JIT runner launched for job A a different job B (any idle runner with
     /// matching labels may take any job), so A needs a runner again. When B had its own JIT runner
     /// waiting, A takes that one over (swap: nothing is launched twice); otherwise A goes back to
-    /// its queue and is returned.
+    /// its queue and is returned. Either way A counts a rebound, not a failed attempt.
     /// </summary>
     Task<RequeuedJob?> RequeueJobOfRunnerAsync(string jitRunnerName, long busyWithJobId, CancellationToken cancellationToken);
 

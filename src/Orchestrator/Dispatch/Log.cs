@@ -9,6 +9,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "Job {JobId} (attempt {Attempt}) not dispatched to {Runner}: {Reason}; back to its queue")]
     public static partial void DispatchFailed(ILogger logger, long jobId, int attempt, string runner, string reason);
 
+    [LoggerMessage(EventId = 1807, Level = LogLevel.Warning, Message = "The JIT runner {JitRunner} of a refused dispatch is still registered in {Repository}: {Reason}; the job's next claim replaces it")]
+    public static partial void RegistrationNotDeleted(ILogger logger, string jitRunner, string repository, string reason);
+
     [LoggerMessage(EventId = 1802, Level = LogLevel.Debug, Message = "Job {JobId} is no longer queued; dropping its pointer")]
     public static partial void NotQueued(ILogger logger, long jobId);
 

@@ -81,7 +81,7 @@ internal sealed class RunnerHubService(
 
         // The runner process ended before GitHub said the job started: the job still needs a
         // runner. (Once in_progress, GitHub's completed webhook closes it instead.)
-        if (await dispatches.ReleaseAsync(report.JobId, report.Attempt, RunnerId, attemptUsed: true, Context.ConnectionAborted) is { } requeued)
+        if (await dispatches.RunnerExitedAsync(report.JobId, report.Attempt, RunnerId, Context.ConnectionAborted) is { } requeued)
         {
             await queue.EnqueueAsync(LabelSet.Parse(requeued.LabelKey), requeued.JobId);
         }

@@ -81,6 +81,93 @@ public sealed class DispatchStoreTests(InfrastructureFixture infra)
     }
 
     [Fact]
+    public async Task AJitRunnerGivenAnotherJob_HandsItsJobThatJobsWaitingRunner()
+    {
+        var labels = """["self-hosted","swap"]""";
+        var (a, b) = (await QueueJobAsync(labels), await QueueJobAsync(labels));
+        await using var node = Services("swap-node");
+        var store = node.GetRequiredService<IDispatchStore>();
+        var (runnerX, runnerY) = (Guid.NewGuid(), Guid.NewGuid());
+        var claimA = await store.ClaimAsync(a, runnerX, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var claimB = await store.ClaimAsync(b, runnerY, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        // GitHub runs B on A's runner; B's own runner still waits, so A takes it over.
+        await SetAsync(b, "state = 'in_progress', runner_name = @name", claimA!.JitRunnerName);
+        Assert.Null(await store.RequeueJobOfRunnerAsync(claimA.JitRunnerName, b, CancellationToken.None));
+
+        var rowA = await RowAsync(a);
+        Assert.Equal(("dispatched", claimB!.JitRunnerName, runnerY, 1), (rowA.State, rowA.JitRunnerName, rowA.RunnerId, rowA.Rebounds));
+        Assert.Equal(claimA.JitRunnerName, (await RowAsync(b)).JitRunnerName);
+    }
+
+    [Theory]
+    [InlineData("took another job")]
+    [InlineData("exited")]
+    [InlineData("lease expired")]
+    public async Task NoSwapOntoARunnerThatIsNoLongerWaiting_TheJobIsQueuedAgain(string why)
+    {
+        var labels = """["self-hosted","no-swap"]""";
+        var (a, b, c) = (await QueueJobAsync(labels), await QueueJobAsync(labels), await QueueJobAsync(labels));
+        await using var node = Services("no-swap-node");
+        var store = node.GetRequiredService<IDispatchStore>();
+        var (runnerX, runnerY) = (Guid.NewGuid(), Guid.NewGuid());
+        var claimA = await store.ClaimAsync(a, runnerX, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var claimB = await store.ClaimAsync(b, runnerY, TimeSpan.FromSeconds(30), CancellationToken.None);
+        await SetAsync(b, "state = 'in_progress', runner_name = @name", claimA!.JitRunnerName);
+        switch (why)
+        {
+            case "took another job":
+                // Its in_progress for C arrived before B's rebound ran.
+                await SetAsync(c, "state = 'in_progress', runner_name = @name", claimB!.JitRunnerName);
+                break;
+            case "exited":
+                Assert.Null(await store.RunnerExitedAsync(b, claimB!.Attempt, runnerY, CancellationToken.None));
+                break;
+            default:
+                await SetAsync(b, "lease_until = now() - interval '1 second'", "unused");
+                break;
+        }
+
+        var requeued = await store.RequeueJobOfRunnerAsync(claimA.JitRunnerName, b, CancellationToken.None);
+
+        Assert.Equal(a, requeued?.JobId);
+        var rowA = await RowAsync(a);
+        Assert.Equal(("queued", (Guid?)null, 1, 1), (rowA.State, rowA.RunnerId, rowA.Attempt, rowA.Rebounds));
+    }
+
+    [Fact]
+    public async Task Rebounds_DoNotCountTowardDead()
+    {
+        var jobId = await QueueJobAsync("""["self-hosted","rebounds"]""");
+        var busy = await QueueJobAsync("""["self-hosted","rebounds"]""");
+        await using var node = Services("rebound-node");
+        var store = node.GetRequiredService<IDispatchStore>();
+
+        // Three dispatches, each runner given to another job by GitHub: busy, not broken.
+        for (var i = 1; i <= 3; i++)
+        {
+            var claim = await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromSeconds(30), CancellationToken.None);
+            Assert.Equal(i, claim!.Attempt);
+            Assert.Equal(jobId, (await store.RequeueJobOfRunnerAsync(claim.JitRunnerName, busy, CancellationToken.None))?.JobId);
+        }
+
+        // With MaxAttempts 2, the job dies on its second failed attempt, not on its first lease expiry.
+        string? state = null;
+        for (var failed = 1; failed <= 2; failed++)
+        {
+            await store.ClaimAsync(jobId, Guid.NewGuid(), TimeSpan.FromMilliseconds(1), CancellationToken.None);
+            await Task.Delay(20);
+            await store.ExpireLeasesAsync(2, CancellationToken.None);
+            state = await StateAsync(jobId);
+            Assert.Equal(failed == 1 ? "queued" : "dead", state);
+        }
+
+        var row = await RowAsync(jobId);
+        Assert.Equal((5, 3), (row.Attempt, row.Rebounds));
+        Assert.Equal("no runner confirmed the job after 2 failed dispatch attempt(s)", row.DeadReason);
+    }
+
+    [Fact]
     public async Task ALostQueuePointer_IsFoundAgain()
     {
         await using var factory = new OrchestratorFactory(infra, "orchestrator-41");
@@ -144,6 +231,42 @@ public sealed class DispatchStoreTests(InfrastructureFixture infra)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return jobId;
     }
+
+    private async Task<NpgsqlConnection> ConnectAsync()
+    {
+        PostgresConnectionString.TryNormalize(infra.PostgresUri, null, out var cs, out _);
+        var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>What GitHub's webhooks or time would do to a job row, set directly (<c>@name</c> is <paramref name="name"/>).</summary>
+    private async Task SetAsync(long jobId, string set, string name)
+    {
+        await using var connection = await ConnectAsync();
+        await using var command = new NpgsqlCommand($"UPDATE jobs SET {set} WHERE job_id = @id", connection);
+        command.Parameters.AddWithValue("id", jobId);
+        command.Parameters.AddWithValue("name", name);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    private async Task<JobRow> RowAsync(long jobId)
+    {
+        await using var connection = await ConnectAsync();
+        await using var command = new NpgsqlCommand("SELECT state, jit_runner_name, runner_id, attempt, rebounds, dead_reason FROM jobs WHERE job_id = @id", connection);
+        command.Parameters.AddWithValue("id", jobId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"job {jobId} not found");
+        return new JobRow(
+            reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetGuid(2),
+            reader.GetInt32(3),
+            reader.GetInt32(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5));
+    }
+
+    private sealed record JobRow(string State, string? JitRunnerName, Guid? RunnerId, int Attempt, int Rebounds, string? DeadReason);
 
     private async Task<string?> StateAsync(long jobId)
     {

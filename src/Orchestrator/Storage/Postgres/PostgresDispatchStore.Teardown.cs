@@ -97,7 +97,8 @@ internal sealed partial class PostgresDispatchStore
 
     /// <summary>
     /// Releases dispatches whose JIT runner was deleted at GitHub: the attempt is used, the job
-    /// goes back to queued, or to dead after <paramref name="maxAttempts"/>. Only a dispatch that
+    /// goes back to queued, or to dead after <paramref name="maxAttempts"/> failed attempts
+    /// (attempts whose runner GitHub gave to another job, <c>rebounds</c>, do not count). Only a dispatch that
     /// is still the same (same JIT runner name, still dispatched, still older than
     /// <paramref name="olderThan"/>) is released, so a job GitHub started meanwhile is left alone.
     /// Runs on the caller's transaction: the leader's fenced one.
@@ -113,8 +114,8 @@ internal sealed partial class PostgresDispatchStore
         await using var command = new NpgsqlCommand(
             """
             UPDATE jobs j SET
-                state = CASE WHEN j.attempt >= @max THEN 'dead' ELSE 'queued' END,
-                dead_reason = CASE WHEN j.attempt >= @max THEN 'GitHub started no job on its runner after ' || j.attempt || ' dispatch attempt(s)' END,
+                state = CASE WHEN j.attempt - j.rebounds >= @max THEN 'dead' ELSE 'queued' END,
+                dead_reason = CASE WHEN j.attempt - j.rebounds >= @max THEN 'GitHub started no job on its runner after ' || (j.attempt - j.rebounds) || ' failed dispatch attempt(s)' END,
                 runner_id = NULL, lease_until = NULL, updated_at = now()
             FROM unnest(@jobs, @names) AS u(job_id, name)
             WHERE j.job_id = u.job_id AND j.jit_runner_name = u.name AND j.state = 'dispatched' AND j.dispatched_at < now() - @age

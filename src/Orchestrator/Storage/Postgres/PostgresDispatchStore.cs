@@ -65,6 +65,33 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
             },
             cancellationToken);
 
+    public async Task<RequeuedJob?> RunnerExitedAsync(long jobId, int attempt, Guid runnerId, CancellationToken cancellationToken) =>
+        await database.RunAsync(
+            async (connection, ct) =>
+            {
+                // One statement, two kinds of row: the dispatch still waiting on this runner goes
+                // back to queued (attempt used); a job that ran on it, or took it over in a swap and
+                // is past dispatched, no longer has a live runner, so no later swap moves a job onto it.
+                await using var command = new NpgsqlCommand(
+                    $"""
+                    WITH gone AS (
+                        UPDATE jobs SET lease_until = NULL
+                        WHERE jit_runner_name = '{JitRunnerNames.Prefix}' || @job || '-' || @attempt
+                          AND state <> 'dispatched' AND lease_until IS NOT NULL
+                    )
+                    UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, updated_at = now()
+                    WHERE jit_runner_name = '{JitRunnerNames.Prefix}' || @job || '-' || @attempt AND runner_id = @runner AND state = 'dispatched'
+                    RETURNING job_id, label_key
+                    """,
+                    connection);
+                command.Parameters.AddWithValue("job", jobId);
+                command.Parameters.AddWithValue("attempt", attempt);
+                command.Parameters.AddWithValue("runner", runnerId);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct) ? new RequeuedJob(reader.GetInt64(0), reader.GetString(1)) : null;
+            },
+            cancellationToken);
+
     public async Task ExtendLeasesAsync(Guid runnerId, IReadOnlyList<RunningJob> running, TimeSpan lease, CancellationToken cancellationToken)
     {
         if (running.Count == 0)
@@ -101,8 +128,8 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
         await using var command = new NpgsqlCommand(
             """
             UPDATE jobs SET
-                state = CASE WHEN attempt >= @max THEN 'dead' ELSE 'queued' END,
-                dead_reason = CASE WHEN attempt >= @max THEN 'no runner confirmed the job after ' || attempt || ' dispatch attempt(s)' END,
+                state = CASE WHEN attempt - rebounds >= @max THEN 'dead' ELSE 'queued' END,
+                dead_reason = CASE WHEN attempt - rebounds >= @max THEN 'no runner confirmed the job after ' || (attempt - rebounds) || ' failed dispatch attempt(s)' END,
                 runner_id = NULL, lease_until = NULL, updated_at = now()
             WHERE job_id IN (SELECT job_id FROM jobs WHERE state = 'dispatched' AND (lease_until < now() OR lease_until IS NULL) FOR UPDATE SKIP LOCKED)
             RETURNING job_id, label_key, state
@@ -131,16 +158,22 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
 
                 // B (busy) had its own JIT runner still waiting for work? Then A inherits it, with
                 // B's runner slot and lease, and B is bound to the runner that really took it.
+                // Waiting means: a dispatch not released and not expired (lease_until in the
+                // future), whose process has not exited (RunnerExitedAsync clears lease_until), and
+                // that no in_progress webhook has named yet (it took no job). An in_progress for it
+                // that is still on its way makes a wrong swap, which that webhook undoes: A holds the
+                // runner's name, so it is rebound again.
                 await using (var swap = new NpgsqlCommand(
                     """
                     WITH b AS (
                         SELECT jit_runner_name, runner_id, lease_until FROM jobs
                         WHERE job_id = @busy AND jit_runner_name IS NOT NULL AND jit_runner_name <> @name
-                          AND runner_id IS NOT NULL AND lease_until IS NOT NULL -- a live dispatch, not a released one
+                          AND runner_id IS NOT NULL AND lease_until > now()
+                          AND NOT EXISTS (SELECT 1 FROM jobs t WHERE t.runner_name = jobs.jit_runner_name)
                         FOR UPDATE
                     ), a AS (
                         UPDATE jobs SET jit_runner_name = b.jit_runner_name, runner_id = b.runner_id,
-                                        lease_until = b.lease_until, updated_at = now()
+                                        lease_until = b.lease_until, rebounds = jobs.rebounds + 1, updated_at = now()
                         FROM b
                         WHERE jobs.jit_runner_name = @name AND jobs.job_id <> @busy AND jobs.state = 'dispatched'
                         RETURNING jobs.job_id
@@ -162,7 +195,7 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
 
                 await using var command = new NpgsqlCommand(
                     """
-                    UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, updated_at = now()
+                    UPDATE jobs SET state = 'queued', runner_id = NULL, lease_until = NULL, rebounds = rebounds + 1, updated_at = now()
                     WHERE jit_runner_name = @name AND job_id <> @busy AND state = 'dispatched'
                     RETURNING job_id, label_key
                     """,
