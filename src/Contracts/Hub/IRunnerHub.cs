@@ -55,7 +55,8 @@ public sealed record RunningJob(long JobId, int Attempt);
 /// <param name="FreeSlots">Slots that can take a job now.</param>
 /// <param name="Running">Jobs the runner is running.</param>
 /// <param name="Version">The runner's version, for the operator's view.</param>
-public sealed record RunnerAnnouncement(int Slots, int FreeSlots, IReadOnlyList<RunningJob> Running, string Version);
+/// <param name="Accepted">How many dispatches the runner has started since it began (see <see cref="RunnerHeartbeat.Accepted"/>); null from a runner that does not count them.</param>
+public sealed record RunnerAnnouncement(int Slots, int FreeSlots, IReadOnlyList<RunningJob> Running, string Version, long? Accepted = null);
 
 /// <summary>The orchestrator's answer to <see cref="IRunnerHub.Announce"/>.</summary>
 /// <param name="RunnerId">The runner's id, as registered.</param>
@@ -67,7 +68,13 @@ public sealed record AnnounceAck(Guid RunnerId, string NodeId, bool Draining, Ti
 /// <summary>A periodic heartbeat.</summary>
 /// <param name="FreeSlots">Slots that can take a job now.</param>
 /// <param name="Running">Jobs the runner is running.</param>
-public sealed record RunnerHeartbeat(int FreeSlots, IReadOnlyList<RunningJob> Running);
+/// <param name="Accepted">
+/// How many dispatches the runner has started since it began, read before
+/// <paramref name="FreeSlots"/>. A heartbeat is sent before some dispatches are acknowledged and
+/// read after, so its free slots may still count slots those took: the orchestrator takes off the
+/// dispatches it saw acknowledged beyond this count. Null from a runner that does not count them.
+/// </param>
+public sealed record RunnerHeartbeat(int FreeSlots, IReadOnlyList<RunningJob> Running, long? Accepted = null);
 
 /// <summary>A job handed to a runner slot. <see cref="JitConfig"/> is a secret: never log it.</summary>
 /// <param name="JobId">GitHub's workflow_job id.</param>
@@ -102,4 +109,6 @@ public sealed record JobCancel(long JobId, int Attempt, string Reason);
 /// <c>orphaned</c> (left over by a previous run of the proxy runner and killed), or <c>unknown</c>
 /// (gone while the proxy runner was down).
 /// </param>
-public sealed record JobExitReport(long JobId, int Attempt, int? ExitCode, string Outcome);
+/// <param name="FreeSlots">The runner's free slots when it sent the report (the exited job's slot among them); null from an older runner.</param>
+/// <param name="Accepted">The runner's count of started dispatches, read before <paramref name="FreeSlots"/>, as in <see cref="RunnerHeartbeat.Accepted"/>.</param>
+public sealed record JobExitReport(long JobId, int Attempt, int? ExitCode, string Outcome, int? FreeSlots = null, long? Accepted = null);

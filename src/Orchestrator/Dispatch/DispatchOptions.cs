@@ -9,7 +9,10 @@ public sealed class DispatchOptions
     /// <summary>How long a dispatch holds its job without a heartbeat from its runner. Default 30 s.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Dispatch attempts before a job goes to the dead state with the reason. Default 3.</summary>
+    /// <summary>
+    /// Failed dispatch attempts before a job goes to the dead state with the reason. Default 3.
+    /// An attempt whose JIT runner GitHub gave to another job (a rebound) is not a failure.
+    /// </summary>
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>How long a runner has to confirm it started a dispatched job. Default 10 s.</summary>

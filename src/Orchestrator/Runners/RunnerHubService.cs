@@ -43,7 +43,7 @@ internal sealed class RunnerHubService(
         Log.Connected(logger, RunnerName, node.Value.Id, announcement.FreeSlots, announcement.Running.Count, announcement.Version);
         await dispatches.ExtendLeasesAsync(RunnerId, announcement.Running, dispatchOptions.Value.Lease, Context.ConnectionAborted);
         Context.Items["slots"] = slots;
-        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, free, draining));
+        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, free, draining, announcement.Accepted));
         await orphans.CancelAsync(RunnerId, RunnerName, announcement.Running, Clients.Caller, Context.ConnectionAborted);
         dispatch.Raise();
         return new AnnounceAck(RunnerId, node.Value.Id, draining, options.Value.HeartbeatInterval);
@@ -65,7 +65,7 @@ internal sealed class RunnerHubService(
         // Lossy channel: a cancel is repeated on every heartbeat while the process is reported.
         await orphans.CancelAsync(RunnerId, RunnerName, heartbeat.Running, Clients.Caller, Context.ConnectionAborted);
         var slots = Context.Items.TryGetValue("slots", out var announced) && announced is int n ? n : 1;
-        connected.Update(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, Math.Clamp(heartbeat.FreeSlots, 0, slots), standing.Draining));
+        connected.Report(new ConnectedRunner(RunnerId, RunnerName, Context.ConnectionId, Labels, slots, Math.Clamp(heartbeat.FreeSlots, 0, slots), standing.Draining), heartbeat.Accepted);
         if (heartbeat.FreeSlots > 0 && !standing.Draining)
         {
             dispatch.Raise();
@@ -87,7 +87,15 @@ internal sealed class RunnerHubService(
         }
 
         Log.JobExited(logger, RunnerName, report.JobId, report.Attempt, report.Outcome, report.ExitCode);
-        connected.FreeSlot(RunnerId);
+        if (report.FreeSlots is { } free)
+        {
+            connected.ReportFreeSlots(RunnerId, Context.ConnectionId, free, report.Accepted);
+        }
+        else
+        {
+            connected.FreeSlot(RunnerId);
+        }
+
         dispatch.Raise();
     }
 

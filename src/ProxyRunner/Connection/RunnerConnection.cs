@@ -145,7 +145,11 @@ internal sealed partial class RunnerConnection(
 
             try
             {
-                await hub.InvokeAsync(nameof(IRunnerHub.JobExited), report, cancellationToken);
+                // The slots as they are when sent, not when the job exited: the orchestrator takes
+                // them as they are (adding one slot per exit would count an exit twice when a
+                // heartbeat sent after the exit already showed that slot free).
+                var accepted = executor.Accepted;
+                await hub.InvokeAsync(nameof(IRunnerHub.JobExited), report with { FreeSlots = FreeSlots(), Accepted = accepted }, cancellationToken);
             }
             catch (Exception ex) when (ex is HubException or InvalidOperationException or HttpRequestException)
             {
@@ -176,7 +180,10 @@ internal sealed partial class RunnerConnection(
 
         try
         {
-            await hub.InvokeAsync(nameof(IRunnerHub.Heartbeat), new RunnerHeartbeat(FreeSlots(), Running()), cancellationToken);
+            // Accepted before FreeSlots: a dispatch started in between then shows as a taken slot
+            // not yet counted, never as a counted one whose slot still looks free.
+            var accepted = executor.Accepted;
+            await hub.InvokeAsync(nameof(IRunnerHub.Heartbeat), new RunnerHeartbeat(FreeSlots(), Running(), accepted), cancellationToken);
             await SendExitsAsync(hub, cancellationToken);
         }
         catch (Exception ex) when (ex is HubException or InvalidOperationException or HttpRequestException)
@@ -207,7 +214,8 @@ internal sealed partial class RunnerConnection(
     {
         try
         {
-            var ack = await hub.InvokeAsync<AnnounceAck>(nameof(IRunnerHub.Announce), new RunnerAnnouncement(executor.Slots, FreeSlots(), Running(), Version), cancellationToken);
+            var accepted = executor.Accepted;
+            var ack = await hub.InvokeAsync<AnnounceAck>(nameof(IRunnerHub.Announce), new RunnerAnnouncement(executor.Slots, FreeSlots(), Running(), Version, accepted), cancellationToken);
             _heartbeatInterval = ack.HeartbeatInterval;
             _announced = true;
             state.Announced(ack.NodeId, ack.Draining);

@@ -26,6 +26,9 @@ internal interface IJobExecutor
     /// <summary>Slots neither running nor starting a job; 0 once stopping.</summary>
     int FreeSlots { get; }
 
+    /// <summary>Dispatches started since this executor began (repeats of one dispatch count once); never decreases.</summary>
+    long Accepted { get; }
+
     /// <summary>
     /// Starts the job's runner: the <see cref="ExecutionOptions.Command"/> under <c>setsid</c>, its
     /// output to <c>&lt;LogDirectory&gt;/&lt;jobId&gt;-&lt;attempt&gt;.log</c>. Returns once the

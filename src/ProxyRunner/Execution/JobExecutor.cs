@@ -27,6 +27,7 @@ internal sealed partial class JobExecutor : IJobExecutor, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<JobExecutor> _logger;
     private bool _stopping;
+    private long _accepted;
 
     public JobExecutor(IOptions<ExecutionOptions> options, IOptions<RunnerOptions> runner, TimeProvider time, ILogger<JobExecutor> logger)
     {
@@ -57,6 +58,8 @@ internal sealed partial class JobExecutor : IJobExecutor, IAsyncDisposable
             }
         }
     }
+
+    public long Accepted => Interlocked.Read(ref _accepted);
 
     public IReadOnlyList<RunningProcess> Running
     {
@@ -109,7 +112,15 @@ internal sealed partial class JobExecutor : IJobExecutor, IAsyncDisposable
             await LaunchAsync(job, launch);
         }
 
-        return await job.Started;
+        var started = await job.Started;
+        if (existing is null)
+        {
+            // Counted once started, after the slot was taken: a heartbeat between the two shows
+            // the slot taken and the dispatch not counted, which errs towards fewer free slots.
+            Interlocked.Increment(ref _accepted);
+        }
+
+        return started;
     }
 
     private async Task LaunchAsync(JobProcess job, JobLaunch launch)

@@ -105,6 +105,7 @@ public class JobExecutorTests
         Assert.Equal(first, again);
         Assert.Equal(JobStartFailure.NoFreeSlot, refused.Failure);
         Assert.Equal(0, harness.Executor.FreeSlots);
+        Assert.Equal(1, harness.Executor.Accepted);
         await File.WriteAllTextAsync(harness.InRoot("go"), "");
         await harness.ExitOfAsync(1);
         Assert.Single(harness.Seen.OfType<JobStarted>());
@@ -120,6 +121,7 @@ public class JobExecutorTests
         Assert.Equal(JobStartFailure.LaunchFailed, failed.Failure);
         Assert.Contains("run.sh does not exist or is not executable", failed.Message, StringComparison.Ordinal);
         Assert.Equal(1, harness.Executor.FreeSlots);
+        Assert.Equal(0, harness.Executor.Accepted);
         Assert.False(harness.Executor.Events.TryRead(out var unexpected), $"an event for a job that never started: {unexpected}");
         Assert.DoesNotContain("the-secret", harness.Logger.All, StringComparison.Ordinal);
     }
