@@ -31,6 +31,8 @@ internal sealed class Dispatcher(
     IOptions<NodeOptions> node,
     ILogger<Dispatcher> logger) : BackgroundService
 {
+    private int _rotation;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await schema.WaitAsync(stoppingToken);
@@ -73,15 +75,39 @@ internal sealed class Dispatcher(
         await Task.WhenAll(ready.Select(runner => FillAsync(runner, labelSets, cancellationToken)));
     }
 
-    /// <summary>Takes up to the runner's free slots of matching pointers, then dispatches them together.</summary>
+    /// <summary>
+    /// Takes up to the runner's free slots of matching pointers, one from each matching queue in
+    /// turn (starting at a different queue each pass), then dispatches them together. Draining one
+    /// queue before the next would starve the jobs only this runner can serve (a GPU queue behind
+    /// a busy generic one) for as long as the generic queue stays full.
+    /// </summary>
     private async Task FillAsync(ConnectedRunner runner, IReadOnlyList<LabelSet> labelSets, CancellationToken cancellationToken)
     {
         var taken = new List<(LabelSet Labels, long JobId)>();
-        foreach (var labels in labelSets.Where(l => l.IsSubsetOf(runner.Labels)))
+        var matching = labelSets.Where(l => l.IsSubsetOf(runner.Labels)).ToList();
+        if (matching.Count > 1)
         {
-            while (taken.Count < runner.FreeSlots && await queue.TakeAsync(labels, node.Value.Id) is { } jobId)
+            var start = (int)((uint)Interlocked.Increment(ref _rotation) % (uint)matching.Count);
+            matching = [.. matching.Skip(start), .. matching.Take(start)];
+        }
+
+        while (taken.Count < runner.FreeSlots && matching.Count > 0)
+        {
+            foreach (var labels in matching.ToList())
             {
-                taken.Add((labels, jobId));
+                if (taken.Count >= runner.FreeSlots)
+                {
+                    break;
+                }
+
+                if (await queue.TakeAsync(labels, node.Value.Id) is { } jobId)
+                {
+                    taken.Add((labels, jobId));
+                }
+                else
+                {
+                    matching.Remove(labels);
+                }
             }
         }
 
