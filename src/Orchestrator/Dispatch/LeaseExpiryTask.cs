@@ -30,6 +30,12 @@ internal sealed class LeaseExpiryTask(IDispatchStore store, IJobQueue queue, IOp
             cancellationToken);
         foreach (var job in expired)
         {
+            if (job.Dead)
+            {
+                Log.LeaseExpiredDead(logger, job.JobId, job.Attempt);
+                continue;
+            }
+
             Log.LeaseExpired(logger, job.JobId);
             await queue.EnqueueAsync(LabelSet.Parse(job.LabelKey), job.JobId);
         }

@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1804, Level = LogLevel.Information, Message = "Job {JobId} lost its dispatch lease; back to its queue")]
     public static partial void LeaseExpired(ILogger logger, long jobId);
 
+    [LoggerMessage(EventId = 1805, Level = LogLevel.Warning, Message = "Job {JobId} lost its dispatch lease on attempt {Attempt}, its last failed attempt: dead")]
+    public static partial void LeaseExpiredDead(ILogger logger, long jobId, int attempt);
+
     [LoggerMessage(EventId = 1806, Level = LogLevel.Warning, Message = "Job {JobId} is queued in PostgreSQL but its pointer was missing from queue [{Labels}]; put it back")]
     public static partial void PointerRepaired(ILogger logger, long jobId, string labels);
 }

@@ -25,20 +25,26 @@ internal sealed partial class SilentRunnersTask(
 
     public async Task RunAsync(LeaderTaskContext context, CancellationToken cancellationToken)
     {
-        var (offline, requeued) = await context.FencedAsync(MarkOfflineAsync, cancellationToken);
+        var (offline, released) = await context.FencedAsync(MarkOfflineAsync, cancellationToken);
         foreach (var name in offline)
         {
             LogOffline(logger, name, runners.Value.OfflineAfter.TotalSeconds);
         }
 
-        foreach (var (jobId, labelKey, runner) in requeued)
+        foreach (var (jobId, labelKey, runner, dead) in released)
         {
+            if (dead)
+            {
+                LogDead(logger, jobId, runner);
+                continue;
+            }
+
             LogGivenBack(logger, jobId, runner);
             await queue.EnqueueAsync(LabelSet.Parse(labelKey), jobId);
         }
     }
 
-    private async ValueTask<(List<string> Offline, List<(long JobId, string LabelKey, string Runner)> Requeued)> MarkOfflineAsync(
+    private async ValueTask<(List<string> Offline, List<(long JobId, string LabelKey, string Runner, bool Dead)> Released)> MarkOfflineAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         var offline = new List<string>();
@@ -57,7 +63,7 @@ internal sealed partial class SilentRunnersTask(
             }
         }
 
-        var requeued = new List<(long, string, string)>();
+        var released = new List<(long, string, string, bool)>();
         await using (var giveBack = new NpgsqlCommand(
             """
             WITH silent AS (
@@ -72,7 +78,7 @@ internal sealed partial class SilentRunnersTask(
                 WHERE j.state = 'dispatched' AND j.runner_id = s.runner_id
                 RETURNING j.job_id, j.label_key, j.state, s.name
             )
-            SELECT job_id, label_key, name FROM back WHERE state = 'queued'
+            SELECT job_id, label_key, name, state FROM back
             """, connection, transaction))
         {
             giveBack.Parameters.AddWithValue("after", runners.Value.OfflineAfter);
@@ -80,15 +86,18 @@ internal sealed partial class SilentRunnersTask(
             await using var reader = await giveBack.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                requeued.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+                released.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3) == "dead"));
             }
         }
 
-        return (offline, requeued);
+        return (offline, released);
     }
 
     [LoggerMessage(EventId = 1620, Level = LogLevel.Warning, Message = "Runner {Name} silent for more than {Seconds} s: offline")]
     private static partial void LogOffline(ILogger logger, string name, double seconds);
+
+    [LoggerMessage(EventId = 1622, Level = LogLevel.Warning, Message = "Job {JobId} was dispatched to silent runner {Runner} on its last failed attempt: dead")]
+    private static partial void LogDead(ILogger logger, long jobId, string runner);
 
     [LoggerMessage(EventId = 1621, Level = LogLevel.Warning, Message = "Job {JobId} was dispatched to silent runner {Runner} and GitHub had not started it: back to its queue")]
     private static partial void LogGivenBack(ILogger logger, long jobId, string runner);

@@ -117,13 +117,15 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
     }
 
     public async Task<IReadOnlyList<RequeuedJob>> ExpireLeasesAsync(int maxAttempts, CancellationToken cancellationToken) =>
-        await database.RunAsync((connection, ct) => ExpireLeasesAsync(connection, null, maxAttempts, ct), cancellationToken);
+        [.. (await database.RunAsync((connection, ct) => ExpireLeasesAsync(connection, null, maxAttempts, ct), cancellationToken))
+            .Where(d => !d.Dead).Select(d => new RequeuedJob(d.JobId, d.LabelKey))];
 
     /// <summary>
-    /// Expired dispatches back to queued (or dead after <paramref name="maxAttempts"/>), on the
-    /// caller's connection and transaction: the leader runs it inside its fenced transaction.
+    /// Expired dispatches back to queued (or dead after <paramref name="maxAttempts"/> failed
+    /// attempts), on the caller's connection and transaction: the leader runs it inside its
+    /// fenced transaction.
     /// </summary>
-    internal static async ValueTask<IReadOnlyList<RequeuedJob>> ExpireLeasesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int maxAttempts, CancellationToken ct)
+    internal static async ValueTask<IReadOnlyList<ReleasedDispatch>> ExpireLeasesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int maxAttempts, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -132,22 +134,19 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
                 dead_reason = CASE WHEN attempt - rebounds >= @max THEN 'no runner confirmed the job after ' || (attempt - rebounds) || ' failed dispatch attempt(s)' END,
                 runner_id = NULL, lease_until = NULL, updated_at = now()
             WHERE job_id IN (SELECT job_id FROM jobs WHERE state = 'dispatched' AND (lease_until < now() OR lease_until IS NULL) FOR UPDATE SKIP LOCKED)
-            RETURNING job_id, label_key, state
+            RETURNING job_id, label_key, state, attempt
             """,
             connection,
             transaction);
         command.Parameters.AddWithValue("max", maxAttempts);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        var requeued = new List<RequeuedJob>();
+        var expired = new List<ReleasedDispatch>();
         while (await reader.ReadAsync(ct))
         {
-            if (reader.GetString(2) == "queued")
-            {
-                requeued.Add(new RequeuedJob(reader.GetInt64(0), reader.GetString(1)));
-            }
+            expired.Add(new ReleasedDispatch(reader.GetInt64(0), reader.GetInt32(3), reader.GetString(1), reader.GetString(2) == "dead"));
         }
 
-        return requeued;
+        return expired;
     }
 
     public async Task<RequeuedJob?> RequeueJobOfRunnerAsync(string jitRunnerName, long busyWithJobId, CancellationToken cancellationToken) =>
