@@ -129,7 +129,7 @@ queues_json() {
 urls_json() {
     jq -nc --arg http "http://127.0.0.1:$(port http)" --arg ws "http://127.0.0.1:$(port ws)" \
         --arg stats "http://127.0.0.1:$(port stats)/stats" --arg sim "http://127.0.0.1:$(port github-simulator)" \
-        '{api: $http, webhooks: ($http + "/api/webhooks/github"), dashboard: ($http + "/"),
+        '{api: $http, webhooks: ($http + "/api/webhooks/github"), hangfire: ($http + "/hangfire"),
           runnerHub: $ws, stats: $stats, statsCsv: ($stats + ";csv"), simulator: $sim}'
 }
 
@@ -240,7 +240,7 @@ print_urls_and_secrets() {
     cat <<EOF
 URLs:
   webhooks / API   http://127.0.0.1:$(port http)   (POST /api/webhooks/github)
-  dashboard        http://127.0.0.1:$(port http)/
+  Hangfire         http://127.0.0.1:$(port http)/hangfire   (operator token)
   runner hub       http://127.0.0.1:$(port ws)   (SignalR/WebSockets, sticky)
   HAProxy stats    http://127.0.0.1:$(port stats)/stats   (CSV: /stats;csv)
   GitHub simulator http://127.0.0.1:$(port github-simulator)
