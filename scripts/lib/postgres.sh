@@ -152,10 +152,14 @@ pg_initdb() {
     local data=$1 app_line=$2
     as_postgres "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-instructions \
         >>"$STATE/logs/pg-initdb.log" 2>&1 || { log_tail pg-initdb; die "initdb of $data failed"; }
-    # Local superuser over the socket only; pg_autoctl appends the rules for its own roles.
+    # Local superuser over the socket only; pg_autoctl appends the rules for its own roles, but
+    # for the formation's database only, while pg_rewind (a demoted primary following the new
+    # one) connects as the replicator to database postgres: without this line the rewind is
+    # refused and the old primary falls back to a full pg_basebackup, minutes instead of seconds.
     {
         echo "local all all trust"
         echo "local replication all trust"
+        echo "host postgres pgautofailover_replicator 127.0.0.1/32 trust"
         if [[ -n $app_line ]]; then echo "$app_line"; fi
     } >"$data/pg_hba.conf"
 }
