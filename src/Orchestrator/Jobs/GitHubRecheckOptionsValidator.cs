@@ -17,6 +17,11 @@ internal sealed class GitHubRecheckOptionsValidator : IValidateOptions<GitHubRec
             failures.Add($"GitHubRecheck:Interval {options.Interval} must be between 1 s and 1 hour.");
         }
 
+        if (options.AfterRebounds is < 1 or > 10_000)
+        {
+            failures.Add($"GitHubRecheck:AfterRebounds {options.AfterRebounds} must be between 1 and 10000.");
+        }
+
         if (options.Batch is < 1 or > 1000)
         {
             failures.Add($"GitHubRecheck:Batch {options.Batch} must be between 1 and 1000.");

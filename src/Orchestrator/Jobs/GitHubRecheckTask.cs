@@ -8,8 +8,9 @@ using RunnerHub.Orchestrator.Storage.Postgres;
 namespace RunnerHub.Orchestrator.Jobs;
 
 /// <summary>
-/// Leader task: jobs left unfinished and unchanged for <see cref="GitHubRecheckOptions.After"/>
-/// are asked about at GitHub, oldest first, a few per look. GitHub says completed: the job is
+/// Leader task: jobs left unfinished and unchanged for <see cref="GitHubRecheckOptions.After"/>,
+/// or rebounded <see cref="GitHubRecheckOptions.AfterRebounds"/> times, are asked about at
+/// GitHub, a few per look (rebounding ones first, then the oldest). GitHub says completed: the job is
 /// closed with GitHub's conclusion and its queue pointer removed (its <c>completed</c> webhook
 /// was lost: GitHub never retries). GitHub does not know it: the job goes dead with the reason.
 /// Otherwise the answer is noted so the job waits another period. Writes are fenced.
@@ -73,12 +74,14 @@ internal sealed partial class GitHubRecheckTask(
                     """
                     SELECT job_id, repository, label_key, state FROM jobs
                     WHERE state IN ('waiting', 'queued', 'dispatched', 'in_progress')
-                      AND updated_at < now() - @after
-                      AND (rechecked_at IS NULL OR rechecked_at < now() - @after)
-                    ORDER BY updated_at LIMIT @batch
+                      AND ((updated_at < now() - @after AND (rechecked_at IS NULL OR rechecked_at < now() - @after))
+                           OR (rebounds >= @rebounds AND (rechecked_at IS NULL OR rechecked_at < now() - @interval)))
+                    ORDER BY rebounds >= @rebounds DESC, updated_at LIMIT @batch
                     """,
                     connection);
                 command.Parameters.AddWithValue("after", options.Value.After);
+                command.Parameters.AddWithValue("rebounds", options.Value.AfterRebounds);
+                command.Parameters.AddWithValue("interval", options.Value.Interval);
                 command.Parameters.AddWithValue("batch", options.Value.Batch);
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 var jobs = new List<StaleJob>();

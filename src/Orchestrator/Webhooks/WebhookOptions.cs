@@ -29,4 +29,12 @@ public sealed class WebhookOptions
     /// answered 503. Default 4 s: below HAProxy's 5 s server timeout, well inside GitHub's 10 s.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// How long a delivery waits for its queue pointer to reach Redis after the job is stored.
+    /// The pointer is only an index (the leader's reconciler puts back any that is missing), so a
+    /// Redis outage must not hold the answer: without a bound the client library waits up to its
+    /// 5 s backlog timeout, and HAProxy (5 s) gives up on the delivery. Default 500 ms.
+    /// </summary>
+    public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -31,6 +31,11 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"Webhooks:RequestTimeout {options.RequestTimeout} must be between 100 ms and 9 s (GitHub gives up after 10 s).");
         }
 
+        if (options.EnqueueTimeout < TimeSpan.FromMilliseconds(10) || options.EnqueueTimeout > TimeSpan.FromSeconds(2))
+        {
+            failures.Add($"Webhooks:EnqueueTimeout {options.EnqueueTimeout} must be between 10 ms and 2 s (the pointer is an index; the reconciler repairs it).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -127,9 +127,17 @@ internal sealed class WebhookReceiver(
 
     private async Task TryEnqueueAsync(RunnerHub.Contracts.LabelSet labels, long jobId)
     {
+        // Abandoned, not cancelled, at the timeout: a push that lands later is still right
+        // (pushes are idempotent), and one that never does is repaired by the reconciler.
+        var push = queue.EnqueueAsync(labels, jobId);
+        _ = push.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
-            await queue.EnqueueAsync(labels, jobId);
+            await push.WaitAsync(options.Value.EnqueueTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Log.EnqueueFailed(logger, jobId, $"Redis did not answer within {options.Value.EnqueueTimeout.TotalMilliseconds:0} ms");
         }
         catch (Exception ex) when (RedisErrors.IsOutage(ex))
         {

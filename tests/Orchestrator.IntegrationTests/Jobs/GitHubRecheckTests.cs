@@ -72,6 +72,41 @@ public sealed class GitHubRecheckTests(InfrastructureFixture infra)
         Assert.Equal([stillQueued], queue.Select(v => (long)v));
     }
 
+    [Fact]
+    public async Task AJobThatKeepsRebounding_IsAskedAboutAtOnce_NotAfterTenMinutesUnchanged()
+    {
+        await using var simulator = await SimulatorProcess.StartAsync();
+        var label = $"rebound-{Guid.NewGuid():N}"[..20];
+        await using var node = await ReadyNode.StartAsync(infra, "recheck-rebounds", new Dictionary<string, string?>
+        {
+            ["Redis:KeyPrefix"] = $"t{Guid.NewGuid():N}:",
+            ["GitHub:ApiBaseUrl"] = simulator.Url.ToString(),
+            ["GitHubRecheck:Interval"] = "00:00:01",
+        });
+        var (looping, calm) = (WebhookClient.NewJobId(), WebhookClient.NewJobId());
+        foreach (var jobId in new[] { looping, calm })
+        {
+            using var accepted = await WebhookClient.SendAsync(node.Client, infra.WebhookSecret, "workflow_job", WebhookClient.Job("queued", jobId, $"""["self-hosted","{label}"]"""));
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        // Neither is known at GitHub. One has rebounded ten times (changed a second ago, as a
+        // looping job always is); the other has not, and waits for GitHubRecheck:After (10 min).
+        await using (var connection = await node.Factory.Services.GetRequiredService<PostgresDatabase>().DataSource.OpenConnectionAsync())
+        await using (var command = new NpgsqlCommand("UPDATE jobs SET rebounds = 10, attempt = 10, updated_at = now() WHERE job_id = @id", connection))
+        {
+            command.Parameters.AddWithValue("id", looping);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        await Eventually.HoldsAsync(
+            "the leader to ask GitHub about the rebounding job",
+            async () => { var row = await RowAsync(node, looping); return (row.State == "dead", row.ToString()); },
+            TimeSpan.FromSeconds(20));
+        Assert.Equal("GitHub no longer knows this job", (await RowAsync(node, looping)).DeadReason);
+        Assert.Equal(("queued", false), ((await RowAsync(node, calm)).State, (await RowAsync(node, calm)).Rechecked));
+    }
+
     private static async Task<(string State, string? Conclusion, string? DeadReason, bool Rechecked)> RowAsync(ReadyNode node, long jobId)
     {
         await using var connection = await node.Factory.Services.GetRequiredService<PostgresDatabase>().DataSource.OpenConnectionAsync();

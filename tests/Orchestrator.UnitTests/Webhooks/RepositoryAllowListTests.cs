@@ -38,9 +38,11 @@ public class RepositoryAllowListTests
             Secret = "",
             AllowedRepositories = "a/b/c",
             RequestTimeout = TimeSpan.FromSeconds(30),
+            EnqueueTimeout = TimeSpan.FromSeconds(5),
         });
 
-        Assert.Equal(3, result.Failures!.Count());
+        Assert.Equal(4, result.Failures!.Count());
         Assert.Contains(result.Failures!, f => f.Contains("Webhooks:Secret is required", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Webhooks:EnqueueTimeout", StringComparison.Ordinal));
     }
 }
