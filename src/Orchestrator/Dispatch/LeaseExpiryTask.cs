@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RunnerHub.Contracts;
+using RunnerHub.Orchestrator.GitHub;
 using RunnerHub.Orchestrator.Jobs;
 using RunnerHub.Orchestrator.Leadership;
 using RunnerHub.Orchestrator.Storage.Postgres;
@@ -11,7 +12,7 @@ namespace RunnerHub.Orchestrator.Dispatch;
 /// after the last attempt), fenced, and puts back queue pointers Redis lost (PostgreSQL is the
 /// system of record: a job queued there for a while must have its pointer; pushes are idempotent).
 /// </summary>
-internal sealed class LeaseExpiryTask(IDispatchStore store, IJobQueue queue, IOptions<DispatchOptions> options, ILogger<LeaseExpiryTask> logger) : ILeaderTask
+internal sealed class LeaseExpiryTask(IDispatchStore store, IJobQueue queue, IGitHubClient github, IOptions<DispatchOptions> options, ILogger<LeaseExpiryTask> logger) : ILeaderTask
 {
     private const int RepairBatch = 200;
 
@@ -40,6 +41,8 @@ internal sealed class LeaseExpiryTask(IDispatchStore store, IJobQueue queue, IOp
             await queue.EnqueueAsync(LabelSet.Parse(job.LabelKey), job.JobId);
         }
 
+        await DeleteRegistrationsAsync(expired, cancellationToken);
+
         var page = await store.QueuedLongerThanAsync(options.Value.RepairAfter, _repairCursor, RepairBatch, cancellationToken);
         foreach (var job in page)
         {
@@ -50,5 +53,33 @@ internal sealed class LeaseExpiryTask(IDispatchStore store, IJobQueue queue, IOp
         }
 
         _repairCursor = page.Count < RepairBatch ? 0 : page[^1].JobId;
+    }
+
+    /// <summary>
+    /// The expired attempts' JIT runners, registered at GitHub but confirmed by no heartbeat (their
+    /// node died between registering and dispatching, or their runner went away): deleted, best
+    /// effort, so they do not stay registered for ever. The attempt is spent, so its name is never
+    /// used again. A runner GitHub says runs a job (422) is left alone.
+    /// </summary>
+    private async Task DeleteRegistrationsAsync(IReadOnlyList<ReleasedDispatch> expired, CancellationToken cancellationToken)
+    {
+        foreach (var job in expired.Where(j => j is { Repository: not null, JitRunnerName: not null }))
+        {
+            try
+            {
+                if (await github.DeleteRunnerAsync(job.Repository!, job.JitRunnerName!, cancellationToken))
+                {
+                    Log.ExpiredRunnerDeleted(logger, job.JitRunnerName!, job.Repository!);
+                }
+            }
+            catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+            {
+                Log.ExpiredRunnerNotDeleted(logger, job.JitRunnerName!, job.Repository!, ex.Message);
+                if (ex is not GitHubApiException { StatusCode: 422 })
+                {
+                    return;
+                }
+            }
+        }
     }
 }

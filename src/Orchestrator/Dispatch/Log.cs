@@ -24,6 +24,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1805, Level = LogLevel.Warning, Message = "Job {JobId} lost its dispatch lease on attempt {Attempt}, its last failed attempt: dead")]
     public static partial void LeaseExpiredDead(ILogger logger, long jobId, int attempt);
 
+    [LoggerMessage(EventId = 1808, Level = LogLevel.Information, Message = "JIT runner {JitRunner} of an expired dispatch deleted at GitHub ({Repository})")]
+    public static partial void ExpiredRunnerDeleted(ILogger logger, string jitRunner, string repository);
+
+    [LoggerMessage(EventId = 1809, Level = LogLevel.Warning, Message = "JIT runner {JitRunner} of an expired dispatch is still registered in {Repository}: {Reason}")]
+    public static partial void ExpiredRunnerNotDeleted(ILogger logger, string jitRunner, string repository, string reason);
+
     [LoggerMessage(EventId = 1806, Level = LogLevel.Warning, Message = "Job {JobId} is queued in PostgreSQL but its pointer was missing from queue [{Labels}]; put it back")]
     public static partial void PointerRepaired(ILogger logger, long jobId, string labels);
 }

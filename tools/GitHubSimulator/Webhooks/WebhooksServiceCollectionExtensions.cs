@@ -12,6 +12,9 @@ internal static class WebhooksServiceCollectionExtensions
             {
                 ConnectTimeout = TimeSpan.FromSeconds(5),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+                // Below HAProxy's 5 s keep-alive timeout: a connection it is closing is never
+                // reused for a delivery (that race failed about one delivery a minute).
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2),
                 UseCookies = false,
                 AllowAutoRedirect = false,
             })

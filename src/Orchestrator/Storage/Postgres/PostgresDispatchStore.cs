@@ -134,7 +134,7 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
                 dead_reason = CASE WHEN attempt - rebounds >= @max THEN 'no runner confirmed the job after ' || (attempt - rebounds) || ' failed dispatch attempt(s)' END,
                 runner_id = NULL, lease_until = NULL, updated_at = now()
             WHERE job_id IN (SELECT job_id FROM jobs WHERE state = 'dispatched' AND (lease_until < now() OR lease_until IS NULL) FOR UPDATE SKIP LOCKED)
-            RETURNING job_id, label_key, state, attempt
+            RETURNING job_id, label_key, state, attempt, repository, jit_runner_name
             """,
             connection,
             transaction);
@@ -143,7 +143,8 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
         var expired = new List<ReleasedDispatch>();
         while (await reader.ReadAsync(ct))
         {
-            expired.Add(new ReleasedDispatch(reader.GetInt64(0), reader.GetInt32(3), reader.GetString(1), reader.GetString(2) == "dead"));
+            expired.Add(new ReleasedDispatch(
+                reader.GetInt64(0), reader.GetInt32(3), reader.GetString(1), reader.GetString(2) == "dead", reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
         return expired;
