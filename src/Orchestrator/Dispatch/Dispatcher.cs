@@ -170,9 +170,9 @@ internal sealed class Dispatcher(
     }
 
     /// <summary>
-    /// Best effort: when it fails, the next claim of the job registers the same name again (the
-    /// client replaces a registration that exists), and the leader's unused-runner teardown
-    /// covers the rest.
+    /// Best effort: when it fails, the next claim of the job under the same name replaces the
+    /// registration (the client deletes one that exists before registering); a job that is
+    /// never claimed again leaves it (logged, 1807).
     /// </summary>
     private async Task DeleteRegistrationAsync(string repository, string runnerName)
     {
