@@ -49,4 +49,34 @@ public sealed class SummaryTests
         Assert.Equal(0, (int)(await host.Client.GetFromJsonAsync<JsonObject>("/_simulator/faults"))!["delayMs"]!);
         Assert.True((long)(await host.PostJobsAsync(new { count = 1 }))["firstJobId"]! > before);
     }
+
+    [Fact]
+    public async Task Summary_CountsJobsWithTwoRunnersWaitingForThemAtOnce_NotARunnerThatTookAnotherJob()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        string[] idle = ["self-hosted", "no-such-job"];
+        var (_, firstOf42) = await host.RegisterRunnerAsync("rh-42-1", idle);
+        var (_, secondOf42) = await host.RegisterRunnerAsync("rh-42-2", idle);
+        var (_, onlyOf43) = await host.RegisterRunnerAsync("rh-43-1", idle);
+        var (_, firstOf44) = await host.RegisterRunnerAsync("rh-44-1", ["self-hosted", "linux", "x64"]);
+        var (_, secondOf44) = await host.RegisterRunnerAsync("rh-44-2", idle);
+        await host.PostJobsAsync(new { count = 1, durationMs = 5_000 });
+        await host.SettledSummaryAsync(1);
+
+        // rh-44-1 takes the queued job (busy): rh-44-2 starting later is not a second dispatch of 44.
+        var busy = host.RunRunnerAsync(firstOf44, waitMs: 5_000);
+        await Poll.UntilAsync("the job in progress", host.SummaryAsync, s => (int)s["inProgress"]! == 1);
+        var waiting = host.RunRunnerAsync(firstOf42, waitMs: 5_000);
+        await Poll.UntilAsync("rh-42-1 online", () => host.Api.GetFromJsonAsync<JsonObject>("/repos/octo-org/octo-repo/actions/runners"),
+            l => l!["runners"]!.AsArray().Any(r => (string?)r!["name"] == "rh-42-1" && (string?)r["status"] == "online"));
+        using var second = await host.RunRunnerAsync(secondOf42, waitMs: 0);
+        using var other = await host.RunRunnerAsync(onlyOf43, waitMs: 0);
+        using var afterBusy = await host.RunRunnerAsync(secondOf44, waitMs: 0);
+
+        var summary = await host.SummaryAsync();
+        Assert.Equal(1, (int)summary["dispatchedTwiceAtOnce"]!);
+        Assert.Equal(["rh-42"], summary["dispatchedTwiceAtOnceJobs"]!.AsArray().Select(n => (string?)n));
+        (await waiting).Dispose();
+        (await busy).Dispose();
+    }
 }

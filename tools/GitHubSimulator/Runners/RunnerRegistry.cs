@@ -17,6 +17,9 @@ internal sealed class RunnerRegistry(SimulatorIds ids, TimeProvider time)
     // refused as "used" (409), not "unknown" (404).
     private readonly Dictionary<long, RegisteredRunner> _finished = [];
 
+    // Jobs that had two runners waiting for them at once (see DispatchedTwiceAtOnce), by dispatch key.
+    private readonly SortedSet<string> _dispatchedTwice = new(StringComparer.OrdinalIgnoreCase);
+
     public (RunnerSnapshot? Runner, string? JitConfig) Register(RunnerScope scope, string name, IReadOnlyList<string> labels, string workFolder)
     {
         lock (_gate)
@@ -51,6 +54,13 @@ internal sealed class RunnerRegistry(SimulatorIds ids, TimeProvider time)
 
             runner.Started = true;
             runner.Online = true;
+            if (DispatchKey(runner.Name) is { } key
+                && _runners.Values.Any(other => other.Id != runner.Id && other.Scope.Key == runner.Scope.Key
+                    && other.Online && !other.Busy && string.Equals(DispatchKey(other.Name), key, StringComparison.OrdinalIgnoreCase)))
+            {
+                _dispatchedTwice.Add(key);
+            }
+
             return (runner.Snapshot(), RunnerStartProblem.None);
         }
     }
@@ -123,13 +133,39 @@ internal sealed class RunnerRegistry(SimulatorIds ids, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Jobs a hub dispatched twice at once, as GitHub can see it: a runner started while another
+    /// runner made for the same job was online and still waiting for a job (not busy). Runners are
+    /// "made for the same job" when their names differ only in a trailing <c>-N</c> (RunnerHub
+    /// names JIT runners <c>&lt;prefix&gt;&lt;job id&gt;-&lt;attempt&gt;</c>). A runner that took
+    /// another job (GitHub gives any idle runner any matching job) no longer counts for its own.
+    /// </summary>
+    public IReadOnlyList<string> DispatchedTwiceAtOnce
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _dispatchedTwice];
+            }
+        }
+    }
+
     public void Reset()
     {
         lock (_gate)
         {
             _runners.Clear();
             _finished.Clear();
+            _dispatchedTwice.Clear();
         }
+    }
+
+    /// <summary>The name without its trailing <c>-N</c> (the attempt); null when it has none.</summary>
+    internal static string? DispatchKey(string name)
+    {
+        var dash = name.LastIndexOf('-');
+        return dash > 0 && dash < name.Length - 1 && name.AsSpan(dash + 1).IndexOfAnyExceptInRange('0', '9') < 0 ? name[..dash] : null;
     }
 
     private void Update(long runnerId, Action<RegisteredRunner> change)

@@ -19,7 +19,14 @@ internal static class SummaryEndpoints
 
     internal static SummaryView Build(JobStore jobs, DeliveryLog deliveries, RunnerRegistry runners, TimeProvider time)
     {
-        var summary = new SummaryView { RegisteredRunners = runners.Count, At = time.GetUtcNow() };
+        var twice = runners.DispatchedTwiceAtOnce;
+        var summary = new SummaryView
+        {
+            RegisteredRunners = runners.Count,
+            DispatchedTwiceAtOnce = twice.Count,
+            DispatchedTwiceAtOnceJobs = [.. twice.Take(20)],
+            At = time.GetUtcNow(),
+        };
         foreach (var job in jobs.All())
         {
             var state = deliveries.StateOf(job.QueuedDeliveryId);

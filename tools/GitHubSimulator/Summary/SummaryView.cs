@@ -18,6 +18,14 @@ internal sealed class SummaryView : JobCounts
     [JsonPropertyOrder(1)]
     public int RegisteredRunners { get; init; }
 
+    /// <summary>How many jobs had two runners waiting for them at once (<see cref="Runners.RunnerRegistry.DispatchedTwiceAtOnce"/>).</summary>
+    [JsonPropertyOrder(1)]
+    public int DispatchedTwiceAtOnce { get; init; }
+
+    /// <summary>The first 20 of them, by their runners' name without the attempt.</summary>
+    [JsonPropertyOrder(1)]
+    public IReadOnlyList<string> DispatchedTwiceAtOnceJobs { get; init; } = [];
+
     [JsonPropertyOrder(1)]
     public DateTimeOffset At { get; init; }
 }
