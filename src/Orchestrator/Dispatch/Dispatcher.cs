@@ -37,12 +37,7 @@ internal sealed class Dispatcher(
     {
         await schema.WaitAsync(stoppingToken);
         await redis.WaitAsync(stoppingToken);
-
-        // Whatever a previous run of this node left in its processing list is not being worked on:
-        // drop it, and the repair pass puts those jobs back from PostgreSQL.
-        await queue.ResetProcessingAsync(node.Value.Id);
-        await redis.GetDatabase().Multiplexer.GetSubscriber()
-            .SubscribeAsync(RedisChannel.Literal(redis.Options.KeyPrefix + "nudge"), (_, _) => signal.Raise());
+        await PrepareAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
@@ -53,6 +48,32 @@ internal sealed class Dispatcher(
             catch (Exception ex) when (RedisErrors.IsOutage(ex) || PostgresErrors.IsOutage(ex))
             {
                 Log.PassFailed(logger, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops whatever a previous run of this node left in its processing list (nothing works on
+    /// it; the repair pass puts those jobs back from PostgreSQL) and subscribes to the nudges. A
+    /// node often starts during a Redis failover (a promoted master refuses writes with NOREPLICAS
+    /// until its replica is back): it waits that out, as a dispatch pass would, instead of
+    /// failing and taking the host down with it.
+    /// </summary>
+    private async Task PrepareAsync(CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await queue.ResetProcessingAsync(node.Value.Id);
+                await redis.GetDatabase().Multiplexer.GetSubscriber()
+                    .SubscribeAsync(RedisChannel.Literal(redis.Options.KeyPrefix + "nudge"), (_, _) => signal.Raise());
+                return;
+            }
+            catch (Exception ex) when (RedisErrors.IsOutage(ex))
+            {
+                Log.StartDeferred(logger, ex.Message);
+                await Task.Delay(options.Value.PollInterval, stoppingToken);
             }
         }
     }

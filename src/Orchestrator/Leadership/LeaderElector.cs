@@ -71,7 +71,7 @@ internal sealed partial class LeaderElector(
         {
             await schema.WaitAsync(stop.Token);
             await redis.WaitAsync(stop.Token);
-            await redis.GetDatabase().Multiplexer.GetSubscriber().SubscribeAsync(Lease.ReleasedChannel, (_, _) => Wake());
+            await SubscribeAsync(stop.Token);
             LogJoined(logger, node.Value.Id, Options.LeaseDuration.TotalMilliseconds, Options.RenewDeadline.TotalMilliseconds);
             while (!stop.IsCancellationRequested)
             {
@@ -99,6 +99,24 @@ internal sealed partial class LeaderElector(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopping or draining: a follower has nothing to give back.
+        }
+    }
+
+    /// <summary>Subscribes to lease releases; a connection lost meanwhile is retried, never fatal to the host.</summary>
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await redis.GetDatabase().Multiplexer.GetSubscriber().SubscribeAsync(Lease.ReleasedChannel, (_, _) => Wake());
+                return;
+            }
+            catch (Exception ex) when (RedisErrors.IsOutage(ex))
+            {
+                LogAttemptFailed(logger, ex, node.Value.Id);
+                await WaitAsync(Options.RetryInterval, cancellationToken);
+            }
         }
     }
 
