@@ -151,7 +151,7 @@ internal sealed partial class RunnerConnection(
                 var accepted = executor.Accepted;
                 await hub.InvokeAsync(nameof(IRunnerHub.JobExited), report with { FreeSlots = FreeSlots(), Accepted = accepted }, cancellationToken);
             }
-            catch (Exception ex) when (ex is HubException or InvalidOperationException or HttpRequestException)
+            catch (Exception ex) when (IsConnectionFault(ex, cancellationToken))
             {
                 LogHeartbeatFailed(logger, ex.Message);
                 return;
@@ -186,7 +186,7 @@ internal sealed partial class RunnerConnection(
             await hub.InvokeAsync(nameof(IRunnerHub.Heartbeat), new RunnerHeartbeat(FreeSlots(), Running(), accepted), cancellationToken);
             await SendExitsAsync(hub, cancellationToken);
         }
-        catch (Exception ex) when (ex is HubException or InvalidOperationException or HttpRequestException)
+        catch (Exception ex) when (IsConnectionFault(ex, cancellationToken))
         {
             LogHeartbeatFailed(logger, ex.Message);
         }
@@ -221,12 +221,24 @@ internal sealed partial class RunnerConnection(
             state.Announced(ack.NodeId, ack.Draining);
             LogAnnounced(logger, ack.NodeId, ack.RunnerId, ack.Draining);
         }
-        catch (Exception ex) when (ex is HubException or InvalidOperationException or HttpRequestException)
+        catch (Exception ex) when (IsConnectionFault(ex, cancellationToken))
         {
             // Retried on the next heartbeat tick.
             LogAnnounceFailed(logger, ex.Message);
         }
     }
+
+    /// <summary>
+    /// A call to the orchestrator failed because of the connection, not because this runner is
+    /// stopping: logged and retried on the next tick. A connection dropped mid-call surfaces as
+    /// whatever the transport was doing (a WebSocketException, an IOException, an invocation
+    /// cancelled by the connection closing); letting one escape stopped the whole proxy runner
+    /// (found by scripts/chaos: a killed orchestrator took a runner down with it).
+    /// </summary>
+    internal static bool IsConnectionFault(Exception exception, CancellationToken stopping) =>
+        !stopping.IsCancellationRequested
+        && exception is HubException or InvalidOperationException or HttpRequestException or IOException
+            or System.Net.WebSockets.WebSocketException or TimeoutException or OperationCanceledException;
 
     private void SetDraining(bool draining)
     {
