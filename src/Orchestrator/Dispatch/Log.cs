@@ -15,7 +15,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1802, Level = LogLevel.Debug, Message = "Job {JobId} is no longer queued; dropping its pointer")]
     public static partial void NotQueued(ILogger logger, long jobId);
 
-    [LoggerMessage(EventId = 1810, Level = LogLevel.Warning, Message = "Dispatcher cannot start yet (Redis refuses; retrying): {Reason}")]
+    [LoggerMessage(EventId = 1813, Level = LogLevel.Warning, Message = "Dispatcher cannot start yet (Redis refuses; retrying): {Reason}")]
     public static partial void StartDeferred(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1803, Level = LogLevel.Warning, Message = "Dispatch pass failed: {Reason}")]
