@@ -63,11 +63,19 @@ require_dlls() {
     done
 }
 
+# start_orchestrator NAME [--also-listen URL] [-- PREFIX...]: PREFIX goes before the command
+# (e.g. `ip netns exec NS`, scripts/lib/netns.sh) and the node listens on URL as well.
 start_orchestrator() {
-    local name=$1 p
+    local name=$1 also='' p
+    shift
+    if [[ ${1:-} == --also-listen ]]; then
+        also=";${2:?--also-listen needs a URL}"
+        shift 2
+    fi
+    [[ ${1:-} == -- ]] && shift
     p=$(port "$name")
-    start_piece "$name" env \
-        ASPNETCORE_URLS="http://127.0.0.1:$p" \
+    start_piece "$name" "$@" env \
+        ASPNETCORE_URLS="http://127.0.0.1:$p$also" \
         DOTNET_ENVIRONMENT=Production \
         Node__Id="$name" \
         Node__AdvertisedUrl="http://127.0.0.1:$p" \

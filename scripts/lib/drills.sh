@@ -49,6 +49,9 @@ leaders() {
     wait "${pids[@]}" 2>/dev/null || true
 }
 
+# The Redis piece (redis-master or redis-replica) listening on port $1.
+redis_piece_on() { local r; for r in "${REDIS_PIECES[@]}"; do if [[ $(port "$r") == "$1" ]]; then echo "$r"; fi; done; }
+
 # summary JQ-FILTER: a field of the GitHub simulator's GET /summary.
 summary() { curl -fsS --max-time 5 "$SIM/summary" | jq -r "$1"; }
 

@@ -20,6 +20,7 @@ public sealed class DrillTests(StackFixture stack, ITestOutputHelper output)
     [InlineData("runner-loss")]
     [InlineData("redis-outage")]
     [InlineData("postgres-outage")]
+    [InlineData("partition")]
     public async Task TheDrill_Passes_AndAccountsForEveryJob(string drill)
     {
         var report = Path.Combine(stack.Stack.StateDirectory, $"drill-{drill}.json");
@@ -81,6 +82,15 @@ public sealed class DrillTests(StackFixture stack, ITestOutputHelper output)
                 break;
             case "redis-outage":
                 Assert.Equal(0, (int)details["webhooks_failed_while_down"]!);
+                break;
+            case "partition":
+                // The cut leader stops leading before its lease can pass on, the next leader has a
+                // newer token, no write of an older one passes the fence, and one node leads after the heal.
+                Assert.True((double)details["step_down_seconds"]! < (double)details["lease_seconds"]!, "the cut leader did not step down within its lease");
+                Assert.True((long)details["new_token"]! > (long)details["old_token"]!, "the new leader's token is not newer");
+                Assert.False((bool)details["overlap_observed"]!, "two nodes said they lead at once");
+                Assert.Equal(0, (int)details["fence_violations"]!);
+                Assert.Single(details["leaders_after_heal"]!.AsArray());
                 break;
         }
     }
