@@ -33,6 +33,7 @@ builder.Services.AddScheduling();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseRunnerHubDrain();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();

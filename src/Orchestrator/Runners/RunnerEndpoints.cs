@@ -4,6 +4,7 @@ using RunnerHub.Contracts;
 using RunnerHub.Contracts.Hub;
 using RunnerHub.Orchestrator.Operators;
 using RunnerHub.Orchestrator.Storage.Postgres;
+using RunnerHub.ServiceDefaults;
 
 namespace RunnerHub.Orchestrator.Runners;
 
@@ -27,6 +28,33 @@ internal static class RunnerEndpoints
 
         app.MapHub<RunnerHubService>(RunnerHubRoutes.Hub);
         return app;
+    }
+
+    /// <summary>Before authentication: a draining node answers runner connections 503 (see <see cref="RefuseWhileDrainingAsync"/>).</summary>
+    public static WebApplication UseRunnerHubDrain(this WebApplication app)
+    {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(RunnerHubRoutes.Hub), hub => hub.Use(RefuseWhileDrainingAsync));
+        return app;
+    }
+
+    /// <summary>
+    /// A draining node takes no runner connections. On stop SignalR closes the runners'
+    /// connections and they reconnect at once; HAProxy still has this node UP for a second and
+    /// its source hash sends them straight back, and those late connections then held the
+    /// shutdown for the host's whole 30 s timeout. A 503 here is retried by HAProxy on another
+    /// node (retry-on, redispatch).
+    /// </summary>
+    internal static async Task RefuseWhileDrainingAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.RequestServices.GetRequiredService<DrainState>().IsDraining)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsync("This node is draining: connect to another one.", context.RequestAborted);
+            return;
+        }
+
+        await next(context);
     }
 
     internal static async Task<Results<Created<RegistrationTokenResponse>, ValidationProblem>> CreateRegistrationTokenAsync(
