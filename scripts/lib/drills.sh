@@ -70,11 +70,13 @@ kill_piece() {
     wait_pids_gone 10 "${pids[@]}" || warn "some processes of $1 are still there"
 }
 
-# Jobs RunnerHub still has to run, in label sets some runner can serve (queued, dispatched or in
-# progress; GET /api/queues through HAProxy). Unservable ones (a drill's probe webhooks) never run.
+# Jobs RunnerHub still has to hand to a runner, in label sets some runner can serve (queued or
+# dispatched; GET /api/queues through HAProxy). Unservable ones (a drill's probe webhooks) never
+# run; jobs in progress need no runner any more (one whose completed webhook was lost, say during
+# a PostgreSQL outage, stays in progress here until the leader's GitHub re-check closes it).
 unfinished_jobs() {
     curl -fsS --max-time 5 -H "Authorization: Bearer $(cat "$STATE/secrets/operator-token")" "http://127.0.0.1:$(port http)/api/queues" |
-        jq -e '[.[] | select(.servable) | .queued + .dispatched + .inProgress] | add // 0'
+        jq -e '[.[] | select(.servable) | .queued + .dispatched] | add // 0'
 }
 
 # reset_simulator SECONDS: clears the GitHub simulator's state for this run, once RunnerHub has
@@ -86,9 +88,9 @@ reset_simulator() {
     deadline=$(($(now_ms) + limit * 1000))
     n=$(unfinished_jobs) || fail "could not ask RunnerHub for its unfinished jobs (GET /api/queues through HAProxy)"
     if ((n > 0)); then
-        note "$n job(s) of an earlier run unfinished: waiting up to ${limit}s for them before clearing the simulator"
+        note "$n job(s) of an earlier run not yet on a runner: waiting up to ${limit}s for them before clearing the simulator"
         until ((n == 0)); do
-            (($(now_ms) > deadline)) && fail "$n job(s) of an earlier run still unfinished after ${limit}s; clearing the GitHub simulator now would strand them (wait for them, or start a fresh stack: scripts/runnerhub down --purge)"
+            (($(now_ms) > deadline)) && fail "$n job(s) of an earlier run still not on a runner after ${limit}s; clearing the GitHub simulator now would strand them (wait for them, or start a fresh stack: scripts/runnerhub down --purge)"
             sleep 1
             n=$(unfinished_jobs) || true
             [[ $n =~ ^[0-9]+$ ]] || n=1
