@@ -4,6 +4,7 @@ using RunnerHub.Contracts;
 using RunnerHub.Contracts.Hub;
 using RunnerHub.Orchestrator.GitHub;
 using RunnerHub.Orchestrator.Jobs;
+using RunnerHub.Orchestrator.Monitoring;
 using RunnerHub.Orchestrator.Node;
 using RunnerHub.Orchestrator.Runners;
 using RunnerHub.Orchestrator.Storage.Postgres;
@@ -27,6 +28,7 @@ internal sealed class Dispatcher(
     DispatchSignal signal,
     IRedisConnection redis,
     SchemaState schema,
+    JobMetrics metrics,
     IOptions<DispatchOptions> options,
     IOptions<NodeOptions> node,
     ILogger<Dispatcher> logger) : BackgroundService
@@ -160,6 +162,8 @@ internal sealed class Dispatcher(
                 .WaitAsync(options.Value.AckTimeout, cancellationToken);
             if (ack.Started)
             {
+                // Counted before the bookkeeping below: the runner runs the job even when it fails.
+                metrics.Dispatched(labels.ToString(), claim.QueuedSince, claim.DispatchedAt);
                 await queue.CompleteAsync(labels, node.Value.Id, jobId);
                 await store.AcknowledgedAsync(jobId, claim.Attempt, cancellationToken);
                 Log.Dispatched(logger, jobId, claim.Attempt, runner.Name, jit.RunnerName);

@@ -80,6 +80,10 @@ internal interface IDispatchStore
     Task<IReadOnlyList<RequeuedJob>> QueuedLongerThanAsync(TimeSpan olderThan, long afterJobId, int limit, CancellationToken cancellationToken);
 }
 
-internal sealed record ClaimedJob(long JobId, int Attempt, string Repository, string JitRunnerName, IReadOnlyList<string> Labels);
+/// <summary>
+/// A claimed job. <paramref name="QueuedSince"/> is when it last became queued and
+/// <paramref name="DispatchedAt"/> the claim, both on PostgreSQL's clock.
+/// </summary>
+internal sealed record ClaimedJob(long JobId, int Attempt, string Repository, string JitRunnerName, IReadOnlyList<string> Labels, DateTimeOffset QueuedSince, DateTimeOffset DispatchedAt);
 
 internal sealed record RequeuedJob(long JobId, string LabelKey);

@@ -3,6 +3,7 @@ using RunnerHub.Contracts;
 using RunnerHub.Orchestrator.GitHub;
 using RunnerHub.Orchestrator.Jobs;
 using RunnerHub.Orchestrator.Leadership;
+using RunnerHub.Orchestrator.Monitoring;
 using RunnerHub.Orchestrator.Storage.Postgres;
 
 namespace RunnerHub.Orchestrator.Dispatch;
@@ -12,7 +13,13 @@ namespace RunnerHub.Orchestrator.Dispatch;
 /// after the last attempt), fenced, and puts back queue pointers Redis lost (PostgreSQL is the
 /// system of record: a job queued there for a while must have its pointer; pushes are idempotent).
 /// </summary>
-internal sealed class LeaseExpiryTask(IDispatchStore store, IJobQueue queue, IGitHubClient github, IOptions<DispatchOptions> options, ILogger<LeaseExpiryTask> logger) : ILeaderTask
+internal sealed class LeaseExpiryTask(
+    IDispatchStore store,
+    IJobQueue queue,
+    IGitHubClient github,
+    JobMetrics metrics,
+    IOptions<DispatchOptions> options,
+    ILogger<LeaseExpiryTask> logger) : ILeaderTask
 {
     private const int RepairBatch = 200;
 
@@ -33,6 +40,7 @@ internal sealed class LeaseExpiryTask(IDispatchStore store, IJobQueue queue, IGi
         {
             if (job.Dead)
             {
+                metrics.Failed(job.LabelKey, JobFailure.AttemptsExhausted);
                 Log.LeaseExpiredDead(logger, job.JobId, job.Attempt);
                 continue;
             }

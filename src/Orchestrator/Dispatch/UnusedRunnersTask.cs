@@ -3,6 +3,7 @@ using RunnerHub.Contracts;
 using RunnerHub.Orchestrator.GitHub;
 using RunnerHub.Orchestrator.Jobs;
 using RunnerHub.Orchestrator.Leadership;
+using RunnerHub.Orchestrator.Monitoring;
 using RunnerHub.Orchestrator.Storage.Postgres;
 
 namespace RunnerHub.Orchestrator.Dispatch;
@@ -21,6 +22,7 @@ internal sealed partial class UnusedRunnersTask(
     IDispatchStore store,
     IGitHubClient github,
     IJobQueue queue,
+    JobMetrics metrics,
     IOptions<DispatchOptions> options,
     ILogger<UnusedRunnersTask> logger) : ILeaderTask
 {
@@ -79,6 +81,7 @@ internal sealed partial class UnusedRunnersTask(
         {
             if (job.Dead)
             {
+                metrics.Failed(job.LabelKey, JobFailure.AttemptsExhausted);
                 LogDead(logger, job.JobId, job.Attempt, timeout.TotalMinutes);
             }
             else

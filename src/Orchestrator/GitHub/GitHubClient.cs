@@ -20,7 +20,7 @@ internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials cr
         HttpResponseMessage response;
         for (var attempt = 1; ; attempt++)
         {
-            using var request = await RequestAsync(HttpMethod.Post, repository, $"repos/{repository}/actions/runners/generate-jitconfig", cancellationToken);
+            using var request = await RequestAsync(HttpMethod.Post, repository, $"repos/{repository}/actions/runners/generate-jitconfig", GitHubMetrics.GenerateJitConfig, cancellationToken);
             request.Content = JsonContent.Create(body, GitHubJsonContext.Default.JitConfigRequest);
             response = await http.SendAsync(request, cancellationToken);
             if (response.StatusCode != HttpStatusCode.Conflict || attempt == MaxReRegistrations)
@@ -49,7 +49,7 @@ internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials cr
 
     public async Task<GitHubJob?> GetJobAsync(string repository, long jobId, CancellationToken cancellationToken)
     {
-        using var request = await RequestAsync(HttpMethod.Get, repository, $"repos/{repository}/actions/jobs/{jobId}", cancellationToken);
+        using var request = await RequestAsync(HttpMethod.Get, repository, $"repos/{repository}/actions/jobs/{jobId}", GitHubMetrics.GetJob, cancellationToken);
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -68,7 +68,7 @@ internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials cr
         var name = Uri.EscapeDataString(runnerName);
         for (var page = 1; page <= 50; page++)
         {
-            using var list = await RequestAsync(HttpMethod.Get, repository, $"repos/{repository}/actions/runners?name={name}&per_page=100&page={page}", cancellationToken);
+            using var list = await RequestAsync(HttpMethod.Get, repository, $"repos/{repository}/actions/runners?name={name}&per_page=100&page={page}", GitHubMetrics.ListRunners, cancellationToken);
             using var response = await http.SendAsync(list, cancellationToken);
             await EnsureSuccessAsync(response, "list runners", cancellationToken);
             var runners = await response.Content.ReadFromJsonAsync(GitHubJsonContext.Default.RunnerListResponse, cancellationToken);
@@ -79,7 +79,7 @@ internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials cr
 
             if (items.FirstOrDefault(r => string.Equals(r.Name, runnerName, StringComparison.OrdinalIgnoreCase)) is { } found)
             {
-                using var delete = await RequestAsync(HttpMethod.Delete, repository, $"repos/{repository}/actions/runners/{found.Id}", cancellationToken);
+                using var delete = await RequestAsync(HttpMethod.Delete, repository, $"repos/{repository}/actions/runners/{found.Id}", GitHubMetrics.DeleteRunner, cancellationToken);
                 using var deleted = await http.SendAsync(delete, cancellationToken);
                 if (deleted.StatusCode == HttpStatusCode.NotFound)
                 {
@@ -96,9 +96,10 @@ internal sealed partial class GitHubClient(HttpClient http, GitHubCredentials cr
         return false;
     }
 
-    private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string repository, string path, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string repository, string path, string operation, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(method, path);
+        request.Options.Set(GitHubMetrics.OperationKey, operation);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await credentials.GetTokenAsync(http, repository, cancellationToken));
         return request;
     }

@@ -51,8 +51,8 @@ internal sealed partial class GitHubCredentials(IOptions<GitHubOptions> options,
             }
 
             var jwt = AppJwt();
-            var installation = await SendAsync<InstallationResponse>(http, HttpMethod.Get, $"repos/{repository}/installation", jwt, cancellationToken);
-            var fresh = await SendAsync<AccessTokenResponse>(http, HttpMethod.Post, $"app/installations/{installation.Id}/access_tokens", jwt, cancellationToken);
+            var installation = await SendAsync<InstallationResponse>(http, HttpMethod.Get, $"repos/{repository}/installation", GitHubMetrics.GetInstallation, jwt, cancellationToken);
+            var fresh = await SendAsync<AccessTokenResponse>(http, HttpMethod.Post, $"app/installations/{installation.Id}/access_tokens", GitHubMetrics.CreateInstallationToken, jwt, cancellationToken);
             _installationTokens[owner] = fresh;
             LogInstallationToken(logger, owner, installation.Id, fresh.ExpiresAt);
             return fresh.Token;
@@ -80,9 +80,10 @@ internal sealed partial class GitHubCredentials(IOptions<GitHubOptions> options,
         });
     }
 
-    private static async Task<T> SendAsync<T>(HttpClient http, HttpMethod method, string path, string jwt, CancellationToken cancellationToken)
+    private static async Task<T> SendAsync<T>(HttpClient http, HttpMethod method, string path, string operation, string jwt, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
+        request.Options.Set(GitHubMetrics.OperationKey, operation);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", jwt);
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -3,6 +3,7 @@ using Npgsql;
 using RunnerHub.Contracts;
 using RunnerHub.Orchestrator.GitHub;
 using RunnerHub.Orchestrator.Leadership;
+using RunnerHub.Orchestrator.Monitoring;
 using RunnerHub.Orchestrator.Storage.Postgres;
 
 namespace RunnerHub.Orchestrator.Jobs;
@@ -19,6 +20,7 @@ internal sealed partial class GitHubRecheckTask(
     PostgresDatabase database,
     IGitHubClient github,
     IJobQueue queue,
+    JobMetrics metrics,
     IOptions<GitHubRecheckOptions> options,
     ILogger<GitHubRecheckTask> logger) : ILeaderTask
 {
@@ -44,18 +46,28 @@ internal sealed partial class GitHubRecheckTask(
 
             if (answer is null)
             {
-                await UpdateAsync(context, job.JobId, "state = 'dead', dead_reason = 'GitHub no longer knows this job', runner_id = NULL, lease_until = NULL, updated_at = now()", cancellationToken);
+                if (await UpdateAsync(context, job.JobId, "state = 'dead', dead_reason = 'GitHub no longer knows this job', runner_id = NULL, lease_until = NULL, updated_at = now()", cancellationToken) == 1)
+                {
+                    metrics.Failed(job.LabelKey, JobFailure.GitHubGone);
+                }
+
                 await queue.RemoveAsync(LabelSet.Parse(job.LabelKey), job.JobId);
                 LogUnknown(logger, job.JobId, job.Repository, job.State);
             }
             else if (answer.Status == "completed")
             {
-                await UpdateAsync(
+                var closed = await UpdateAsync(
                     context,
                     job.JobId,
                     "state = 'completed', conclusion = @conclusion, completed_at = now(), runner_id = NULL, lease_until = NULL, updated_at = now()",
                     cancellationToken,
                     c => c.Parameters.AddWithValue("conclusion", (object?)answer.Conclusion ?? DBNull.Value));
+                if (closed == 1)
+                {
+                    // No run duration: completed_at here is our clock, started_at GitHub's (if any).
+                    metrics.Completed(job.LabelKey, answer.Conclusion, null, null);
+                }
+
                 await queue.RemoveAsync(LabelSet.Parse(job.LabelKey), job.JobId);
                 LogClosed(logger, job.JobId, job.Repository, job.State, answer.Conclusion ?? "none");
             }
@@ -94,8 +106,8 @@ internal sealed partial class GitHubRecheckTask(
             },
             cancellationToken);
 
-    /// <summary>One fenced update of a job that is still unfinished (a webhook may have closed it meanwhile).</summary>
-    private static async Task UpdateAsync(LeaderTaskContext context, long jobId, string set, CancellationToken cancellationToken, Action<NpgsqlCommand>? parameters = null) =>
+    /// <summary>One fenced update of a job that is still unfinished (a webhook may have closed it meanwhile); the rows it changed.</summary>
+    private static async Task<int> UpdateAsync(LeaderTaskContext context, long jobId, string set, CancellationToken cancellationToken, Action<NpgsqlCommand>? parameters = null) =>
         await context.FencedAsync(
             async (connection, transaction, ct) =>
             {

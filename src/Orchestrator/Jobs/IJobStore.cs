@@ -17,5 +17,8 @@ internal interface IJobStore
     Task<QueueSnapshot> QueuesAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>What a delivery did: the HTTP status it was answered with, and the job's state after it.</summary>
-internal sealed record DeliveryOutcome(int StatusCode, string Outcome, long JobId, JobState State, bool Duplicate);
+/// <summary>
+/// What a delivery did: the HTTP status it was answered with, and the job's state after it.
+/// <see cref="Times"/> is the job's row after a delivery applied the first time (null for a duplicate).
+/// </summary>
+internal sealed record DeliveryOutcome(int StatusCode, string Outcome, long JobId, JobState State, bool Duplicate, JobTimes? Times = null);

@@ -4,6 +4,7 @@ using RunnerHub.Contracts;
 using RunnerHub.Orchestrator.Dispatch;
 using RunnerHub.Orchestrator.Jobs;
 using RunnerHub.Orchestrator.Leadership;
+using RunnerHub.Orchestrator.Monitoring;
 
 namespace RunnerHub.Orchestrator.Runners;
 
@@ -15,6 +16,7 @@ namespace RunnerHub.Orchestrator.Runners;
 /// </summary>
 internal sealed partial class SilentRunnersTask(
     IJobQueue queue,
+    JobMetrics metrics,
     IOptions<RunnersOptions> runners,
     IOptions<DispatchOptions> dispatch,
     ILogger<SilentRunnersTask> logger) : ILeaderTask
@@ -35,6 +37,7 @@ internal sealed partial class SilentRunnersTask(
         {
             if (dead)
             {
+                metrics.Failed(labelKey, JobFailure.AttemptsExhausted);
                 LogDead(logger, jobId, runner);
                 continue;
             }

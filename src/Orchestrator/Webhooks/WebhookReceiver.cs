@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RunnerHub.Orchestrator.Dispatch;
 using RunnerHub.Orchestrator.Jobs;
+using RunnerHub.Orchestrator.Monitoring;
 using RunnerHub.Orchestrator.Node;
 using RunnerHub.Orchestrator.Storage.Redis;
 
@@ -18,6 +19,7 @@ internal sealed class WebhookReceiver(
     IJobStore jobs,
     IJobQueue queue,
     IDispatchStore dispatches,
+    JobMetrics metrics,
     IOptions<WebhookOptions> options,
     IOptions<NodeOptions> node,
     ILogger<WebhookReceiver> logger)
@@ -101,6 +103,7 @@ internal sealed class WebhookReceiver(
         }
 
         var state = Jobs.JobStates.ToColumn(outcome.State);
+        metrics.Applied(jobEvent, outcome);
         if (outcome.Duplicate)
         {
             Log.Duplicate(logger, delivery, outcome.Outcome);

@@ -15,6 +15,7 @@ internal static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<IJobStore, PostgresJobStore>();
         services.TryAddSingleton<IJobQueue, RedisJobQueue>();
         services.TryAddSingleton<WebhookReceiver>();
+        services.TryAddSingleton<WebhookMetrics>();
         return services;
     }
 }

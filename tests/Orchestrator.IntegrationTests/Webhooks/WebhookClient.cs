@@ -21,16 +21,27 @@ internal static class WebhookClient
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
     /// <summary>A workflow_job body with a fresh job id unless one is given.</summary>
-    public static byte[] Job(string action, long jobId, string labelsJson = """["self-hosted","linux","x64"]""", string repository = "octo-org/octo-repo", string? runner = null, string? conclusion = null)
+    public static byte[] Job(
+        string action,
+        long jobId,
+        string labelsJson = """["self-hosted","linux","x64"]""",
+        string repository = "octo-org/octo-repo",
+        string? runner = null,
+        string? conclusion = null,
+        DateTimeOffset? startedAt = null,
+        DateTimeOffset? completedAt = null)
     {
         var owner = repository.Split('/')[0];
         var runnerJson = runner is null ? "null" : $"\"{runner}\"";
         var conclusionJson = conclusion is null ? "null" : $"\"{conclusion}\"";
+        var startedJson = startedAt is { } s ? $"\"{s.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\"" : "null";
+        var completedJson = completedAt is { } c ? $"\"{c.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\"" : "null";
         return Encoding.UTF8.GetBytes(
             $$"""
             {"action":"{{action}}","workflow_job":{"id":{{jobId}},"run_id":{{jobId + 1}},"run_attempt":1,"status":"{{action}}",
              "conclusion":{{conclusionJson}},"labels":{{labelsJson}},"runner_name":{{runnerJson}},"name":"build","workflow_name":"CI",
-             "html_url":"https://github.com/{{repository}}/actions/runs/1/job/{{jobId}}","created_at":"2026-11-23T10:00:00Z"},
+             "html_url":"https://github.com/{{repository}}/actions/runs/1/job/{{jobId}}","created_at":"2026-11-23T10:00:00Z",
+             "started_at":{{startedJson}},"completed_at":{{completedJson}}},
              "repository":{"full_name":"{{repository}}","owner":{"login":"{{owner}}"} } }
             """);
     }

@@ -15,13 +15,16 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
         await database.RunAsync(
             async (connection, ct) =>
             {
+                // q: the row as it was, for queued_since (updated_at is set whenever a job becomes
+                // queued, and RETURNING only sees the new row).
                 await using var command = new NpgsqlCommand(
                     $"""
                     UPDATE jobs SET state = 'dispatched', attempt = attempt + 1, runner_id = @runner,
                                     jit_runner_name = '{JitRunnerNames.Prefix}' || job_id || '-' || (attempt + 1),
                                     dispatched_at = now(), lease_until = now() + @lease, updated_at = now()
+                    FROM (SELECT updated_at AS queued_since FROM jobs WHERE job_id = @job) q
                     WHERE job_id = @job AND state = 'queued'
-                    RETURNING attempt, repository, jit_runner_name, labels
+                    RETURNING attempt, repository, jit_runner_name, labels, q.queued_since, dispatched_at
                     """,
                     connection);
                 command.Parameters.AddWithValue("job", jobId);
@@ -29,7 +32,14 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
                 command.Parameters.AddWithValue("lease", lease);
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 return await reader.ReadAsync(ct)
-                    ? new ClaimedJob(jobId, reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3))
+                    ? new ClaimedJob(
+                        jobId,
+                        reader.GetInt32(0),
+                        reader.GetString(1),
+                        reader.GetString(2),
+                        reader.GetFieldValue<string[]>(3),
+                        reader.GetFieldValue<DateTimeOffset>(4),
+                        reader.GetFieldValue<DateTimeOffset>(5))
                     : null;
             },
             cancellationToken);

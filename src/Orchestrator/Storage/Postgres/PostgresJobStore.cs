@@ -28,7 +28,7 @@ internal sealed partial class PostgresJobStore(PostgresDatabase database) : IJob
             completed_at = COALESCE(EXCLUDED.completed_at, jobs.completed_at),
             updated_at = now()
         WHERE {JobStates.RankSql("jobs.state")} < {JobStates.RankSql("EXCLUDED.state")}
-        RETURNING state, (xmax = 0) AS inserted
+        RETURNING state, (xmax = 0) AS inserted, now(), dispatched_at, started_at, completed_at, conclusion
         """;
 
     public async Task<DeliveryOutcome> ApplyAsync(WorkflowJobEvent jobEvent, string nodeId, CancellationToken cancellationToken) =>
@@ -43,7 +43,7 @@ internal sealed partial class PostgresJobStore(PostgresDatabase database) : IJob
                     return stored;
                 }
 
-                var (state, outcome) = await UpsertJobAsync(connection, jobEvent, ct);
+                var (state, outcome, times) = await UpsertJobAsync(connection, jobEvent, ct);
                 await using (var update = new NpgsqlCommand("UPDATE deliveries SET outcome = @outcome WHERE delivery_id = @id", connection))
                 {
                     update.Parameters.AddWithValue("outcome", outcome);
@@ -52,7 +52,7 @@ internal sealed partial class PostgresJobStore(PostgresDatabase database) : IJob
                 }
 
                 await transaction.CommitAsync(ct);
-                return new DeliveryOutcome(Applied, outcome, jobEvent.JobId, state, Duplicate: false);
+                return new DeliveryOutcome(Applied, outcome, jobEvent.JobId, state, Duplicate: false, times);
             },
             cancellationToken);
 
@@ -92,8 +92,11 @@ internal sealed partial class PostgresJobStore(PostgresDatabase database) : IJob
         return new DeliveryOutcome(reader.GetInt32(0), reader.GetString(1), jobEvent.JobId, state, Duplicate: true);
     }
 
-    /// <summary>Creates the job or moves it forward; an event that would move it back changes nothing.</summary>
-    private static async Task<(JobState State, string Outcome)> UpsertJobAsync(NpgsqlConnection connection, WorkflowJobEvent e, CancellationToken ct)
+    /// <summary>
+    /// Creates the job or moves it forward; an event that would move it back changes nothing.
+    /// The row's times come back only when it changed.
+    /// </summary>
+    private static async Task<(JobState State, string Outcome, JobTimes? Times)> UpsertJobAsync(NpgsqlConnection connection, WorkflowJobEvent e, CancellationToken ct)
     {
         await using (var upsert = new NpgsqlCommand(UpsertJobSql, connection))
         {
@@ -117,13 +120,19 @@ internal sealed partial class PostgresJobStore(PostgresDatabase database) : IJob
             await using var reader = await upsert.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct))
             {
-                return (JobStates.FromColumn(reader.GetString(0)), reader.GetBoolean(1) ? "created" : "advanced");
+                var times = new JobTimes(
+                    reader.GetFieldValue<DateTimeOffset>(2),
+                    reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                    reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6));
+                return (JobStates.FromColumn(reader.GetString(0)), reader.GetBoolean(1) ? JobOutcomes.Created : JobOutcomes.Advanced, times);
             }
         }
 
         await using var current = new NpgsqlCommand("SELECT state FROM jobs WHERE job_id = @job_id", connection);
         current.Parameters.AddWithValue("job_id", e.JobId);
         var state = (string?)await current.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException($"job {e.JobId} vanished inside its transaction");
-        return (JobStates.FromColumn(state), "unchanged");
+        return (JobStates.FromColumn(state), JobOutcomes.Unchanged, null);
     }
 }
