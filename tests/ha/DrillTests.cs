@@ -39,9 +39,12 @@ public sealed class DrillTests(StackFixture stack, ITestOutputHelper output)
         var recovery = (double)json["recovery_seconds"]!;
         var details = json["details"]!;
 
-        // Every job whose webhook was answered 2xx was stored and ran.
-        Assert.Equal((int)json["jobs_delivered"]!, (int)json["jobs_accepted"]!);
-        Assert.Equal((int)json["jobs_accepted"]!, (int)json["jobs_completed_at_github"]!);
+        // Every job whose webhook was answered 2xx was stored, and every stored job ran. RunnerHub
+        // may store more than were delivered: when PostgreSQL is back, GitHub gives a queued job
+        // whose queued delivery failed to any idle runner, and its in_progress webhook creates it.
+        var (delivered, accepted, ran) = ((int)json["jobs_delivered"]!, (int)json["jobs_accepted"]!, (int)json["jobs_completed_at_github"]!);
+        Assert.True(accepted >= delivered, $"{delivered} jobs delivered, only {accepted} stored");
+        Assert.True(ran >= accepted, $"{accepted} jobs stored, only {ran} completed at GitHub");
         if (drill == "postgres-outage")
         {
             // GitHub gets a 503 while there is nowhere to store the job, and records the failed
