@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using RunnerHub.Orchestrator.Dashboard;
 using RunnerHub.Orchestrator.Operators;
 using RunnerHub.Orchestrator.Storage.Postgres;
 
@@ -16,12 +18,21 @@ internal static class LeadershipEndpoints
     }
 
     internal static async Task<Results<Ok<SteppedDown>, Conflict<NotLeader>>> StepDownAsync(
-        LeaderElector elector, ILeadershipState state, PostgresDatabase database, CancellationToken ct)
+        LeaderElector elector, ILeadershipState state, PostgresDatabase database, DashboardStore audit, ClaimsPrincipal user, CancellationToken ct)
     {
         var token = state.FencingToken;
         if (token is null || !await elector.StepDownAsync(ct))
         {
             return TypedResults.Conflict(await NotLeader.DescribeAsync(state, database, ct));
+        }
+
+        try
+        {
+            await audit.AuditAsync(DashboardEndpoints.OperatorName(user), "step-down", state.NodeId, $"gave up leadership (token {token.Value})", state.NodeId, ct);
+        }
+        catch (Exception ex) when (PostgresErrors.IsOutage(ex))
+        {
+            // The step-down stands; the node's log records it.
         }
 
         return TypedResults.Ok(new SteppedDown(state.NodeId, token.Value));

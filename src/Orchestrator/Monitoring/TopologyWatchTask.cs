@@ -49,6 +49,99 @@ internal sealed partial class TopologyWatchTask(
         {
             await CompareAsync(context, "postgres", primary.Address, primary.Address, null, cancellationToken);
         }
+
+        await WatchNodesAsync(context, cancellationToken);
+    }
+
+    /// <summary>
+    /// Node deaths and returns on the failover timeline (component <c>node</c>, from = the node,
+    /// to = <c>down</c> or <c>up</c>): a node not heard from within three heartbeats is down; a
+    /// node heard from again, or with a new start time, is up, with how long it was gone when
+    /// known (from its last heartbeat to its new start). A node first seen is recorded as joined.
+    /// One fenced transaction; each event keyed so a retry records it once.
+    /// </summary>
+    private async Task WatchNodesAsync(LeaderTaskContext context, CancellationToken cancellationToken)
+    {
+        var recorded = await context.FencedAsync(
+            async (connection, transaction, ct) =>
+            {
+                var nodes = new List<(string Id, DateTime StartedAt, DateTime LastSeenAt, bool Healthy, string? LastTo, string? LastKey, string? LastDetail)>();
+                await using (var read = new NpgsqlCommand(
+                    """
+                    SELECT n.node_id, n.started_at, n.last_seen_at, n.last_seen_at > now() - @healthy, f.to_value, f.event_key, f.detail
+                    FROM nodes n
+                    LEFT JOIN LATERAL (
+                        SELECT to_value, event_key, detail FROM failover_events
+                        WHERE component = 'node' AND from_value = n.node_id ORDER BY id DESC LIMIT 1) f ON true
+                    WHERE n.last_seen_at > now() - interval '1 day'
+                    """,
+                    connection,
+                    transaction))
+                {
+                    read.Parameters.AddWithValue("healthy", NodeHealthyWithin);
+                    await using var reader = await read.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                    {
+                        nodes.Add((
+                            reader.GetString(0),
+                            reader.GetDateTime(1),
+                            reader.GetDateTime(2),
+                            reader.GetBoolean(3),
+                            reader.IsDBNull(4) ? null : reader.GetString(4),
+                            reader.IsDBNull(5) ? null : reader.GetString(5),
+                            reader.IsDBNull(6) ? null : reader.GetString(6)));
+                    }
+                }
+
+                var events = new List<FailoverEvent>();
+                foreach (var node in nodes)
+                {
+                    var upKey = $"node:{node.Id}:up@{node.StartedAt.Ticks}";
+                    FailoverEvent? change = null;
+                    if (!node.Healthy && node.LastTo != "down")
+                    {
+                        change = new FailoverEvent(
+                            $"node:{node.Id}:down@{node.LastSeenAt.Ticks}", "node", node.Id, "down", null, $"no heartbeat since {node.LastSeenAt:O}");
+                    }
+                    else if (node.Healthy && node.LastKey != upKey)
+                    {
+                        // The down event's detail holds the last heartbeat: gone from then to the new start.
+                        TimeSpan? gone = node.LastTo == "down" && node.LastDetail is { } detail
+                            && DateTime.TryParse(detail["no heartbeat since ".Length..], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var lastSeen)
+                            && node.StartedAt > lastSeen
+                                ? node.StartedAt - lastSeen
+                                : null;
+                        var what = node.LastTo switch
+                        {
+                            null => "joined",
+                            "down" => "back",
+                            _ => "restarted (gone for less than three heartbeats)",
+                        };
+                        change = new FailoverEvent(upKey, "node", node.Id, "up", gone, $"{what}; started {node.StartedAt:O}");
+                    }
+
+                    if (change is not null && await FailoverTimeline.InsertAsync(connection, transaction, change, ct))
+                    {
+                        events.Add(change);
+                    }
+                }
+
+                return events;
+            },
+            cancellationToken);
+
+        foreach (var change in recorded)
+        {
+            timeline.Counted("node");
+            if (change.To == "down")
+            {
+                LogNodeDown(logger, change.From!, change.Detail ?? "");
+            }
+            else
+            {
+                LogNodeUp(logger, change.From!, change.Detail ?? "");
+            }
+        }
     }
 
     /// <summary>
@@ -130,6 +223,15 @@ internal sealed partial class TopologyWatchTask(
             return null;
         }
     }
+
+    /// <summary>A node not heard from within three heartbeats (5 s each by default) is down, as the alert rules count it.</summary>
+    private static readonly TimeSpan NodeHealthyWithin = TimeSpan.FromSeconds(15);
+
+    [LoggerMessage(EventId = 2231, Level = LogLevel.Warning, Message = "Node {NodeId} is down: {Detail}")]
+    private static partial void LogNodeDown(ILogger logger, string nodeId, string detail);
+
+    [LoggerMessage(EventId = 2232, Level = LogLevel.Information, Message = "Node {NodeId} is up: {Detail}")]
+    private static partial void LogNodeUp(ILogger logger, string nodeId, string detail);
 
     [LoggerMessage(EventId = 2230, Level = LogLevel.Warning, Message = "Failover of {Component}: {From} -> {To} ({Seconds:0.0} s since the old one was last seen)")]
     private static partial void LogFailover(ILogger logger, string component, string from, string to, double seconds);

@@ -18,9 +18,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 1604, Level = LogLevel.Warning, Message = "Runner {Name} was removed; closing its connection")]
     public static partial void RemovedRunnerClosed(ILogger logger, string name);
 
-    [LoggerMessage(EventId = 1605, Level = LogLevel.Information, Message = "Operator {Action} runner {Name}")]
-    public static partial void OperatorAction(ILogger logger, string action, string name);
-
     [LoggerMessage(EventId = 1606, Level = LogLevel.Information, Message = "Operator created a registration token valid until {ExpiresAt}")]
     public static partial void TokenCreated(ILogger logger, DateTimeOffset expiresAt);
 

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RunnerHub.Contracts;
 using RunnerHub.Contracts.Hub;
+using RunnerHub.Orchestrator.Dashboard;
 using RunnerHub.Orchestrator.Operators;
 using RunnerHub.Orchestrator.Storage.Postgres;
 using RunnerHub.ServiceDefaults;
@@ -22,9 +24,9 @@ internal static class RunnerEndpoints
         var operatorApi = api.MapGroup("").RequireAuthorization(OperatorPolicy.Name);
         operatorApi.MapPost("/registration-tokens", CreateRegistrationTokenAsync);
         operatorApi.MapGet("/", ListAsync);
-        operatorApi.MapPost("/{name}/drain", (string name, IRunnerStore runners, ILogger<RunnerRecord> logger, CancellationToken ct) => SetDrainingAsync(name, true, runners, logger, ct));
-        operatorApi.MapPost("/{name}/resume", (string name, IRunnerStore runners, ILogger<RunnerRecord> logger, CancellationToken ct) => SetDrainingAsync(name, false, runners, logger, ct));
-        operatorApi.MapDelete("/{name}", RemoveAsync);
+        operatorApi.MapPost("/{name}/drain", (string name, ClaimsPrincipal user, OperatorActions actions, CancellationToken ct) => AnswerAsync(actions.SetDrainingAsync(DashboardEndpoints.OperatorName(user), name, true, ct)));
+        operatorApi.MapPost("/{name}/resume", (string name, ClaimsPrincipal user, OperatorActions actions, CancellationToken ct) => AnswerAsync(actions.SetDrainingAsync(DashboardEndpoints.OperatorName(user), name, false, ct)));
+        operatorApi.MapDelete("/{name}", (string name, ClaimsPrincipal user, OperatorActions actions, CancellationToken ct) => AnswerAsync(actions.RemoveRunnerAsync(DashboardEndpoints.OperatorName(user), name, ct)));
 
         app.MapHub<RunnerHubService>(RunnerHubRoutes.Hub);
         return app;
@@ -122,26 +124,11 @@ internal static class RunnerEndpoints
         return TypedResults.Ok<IReadOnlyList<RunnerView>>([.. list.Select(r => RunnerView.From(r, now, offlineAfter))]);
     }
 
-    private static async Task<Results<NoContent, NotFound<string>>> SetDrainingAsync(string name, bool draining, IRunnerStore runners, ILogger<RunnerRecord> logger, CancellationToken ct)
+    /// <summary>204 when done (audited), 404 with the reason when there is no such runner.</summary>
+    private static async Task<Results<NoContent, NotFound<string>>> AnswerAsync(Task<ActionResult> action)
     {
-        if (!await runners.SetDrainingAsync(name, draining, ct))
-        {
-            return TypedResults.NotFound($"no runner named '{name}'");
-        }
-
-        Log.OperatorAction(logger, draining ? "drained" : "resumed", name);
-        return TypedResults.NoContent();
-    }
-
-    internal static async Task<Results<NoContent, NotFound<string>>> RemoveAsync(string name, IRunnerStore runners, ILogger<RunnerRecord> logger, CancellationToken ct)
-    {
-        if (!await runners.RemoveAsync(name, ct))
-        {
-            return TypedResults.NotFound($"no runner named '{name}'");
-        }
-
-        Log.OperatorAction(logger, "removed", name);
-        return TypedResults.NoContent();
+        var result = await action;
+        return result.Ok ? TypedResults.NoContent() : TypedResults.NotFound(result.Message);
     }
 }
 

@@ -74,8 +74,8 @@ internal sealed partial class SilentRunnersTask(
                 WHERE node_id IS NULL AND (last_heartbeat_at IS NULL OR last_heartbeat_at < now() - @after)
             ), back AS (
                 UPDATE jobs j SET
-                    state = CASE WHEN j.attempt - j.rebounds >= @max THEN 'dead' ELSE 'queued' END,
-                    dead_reason = CASE WHEN j.attempt - j.rebounds >= @max THEN 'its runner went silent after ' || (j.attempt - j.rebounds) || ' failed dispatch attempt(s)' END,
+                    state = CASE WHEN j.attempt - j.rebounds - j.attempts_forgiven >= @max THEN 'dead' ELSE 'queued' END,
+                    dead_reason = CASE WHEN j.attempt - j.rebounds - j.attempts_forgiven >= @max THEN 'its runner went silent after ' || (j.attempt - j.rebounds - j.attempts_forgiven) || ' failed dispatch attempt(s)' END,
                     runner_id = NULL, lease_until = NULL, updated_at = now()
                 FROM silent s
                 WHERE j.state = 'dispatched' AND j.runner_id = s.runner_id

@@ -114,8 +114,8 @@ internal sealed partial class PostgresDispatchStore
         await using var command = new NpgsqlCommand(
             """
             UPDATE jobs j SET
-                state = CASE WHEN j.attempt - j.rebounds >= @max THEN 'dead' ELSE 'queued' END,
-                dead_reason = CASE WHEN j.attempt - j.rebounds >= @max THEN 'GitHub started no job on its runner after ' || (j.attempt - j.rebounds) || ' failed dispatch attempt(s)' END,
+                state = CASE WHEN j.attempt - j.rebounds - j.attempts_forgiven >= @max THEN 'dead' ELSE 'queued' END,
+                dead_reason = CASE WHEN j.attempt - j.rebounds - j.attempts_forgiven >= @max THEN 'GitHub started no job on its runner after ' || (j.attempt - j.rebounds - j.attempts_forgiven) || ' failed dispatch attempt(s)' END,
                 runner_id = NULL, lease_until = NULL, updated_at = now()
             FROM unnest(@jobs, @names) AS u(job_id, name)
             WHERE j.job_id = u.job_id AND j.jit_runner_name = u.name AND j.state = 'dispatched' AND j.dispatched_at < now() - @age

@@ -140,8 +140,8 @@ internal sealed partial class PostgresDispatchStore(PostgresDatabase database) :
         await using var command = new NpgsqlCommand(
             """
             UPDATE jobs SET
-                state = CASE WHEN attempt - rebounds >= @max THEN 'dead' ELSE 'queued' END,
-                dead_reason = CASE WHEN attempt - rebounds >= @max THEN 'no runner confirmed the job after ' || (attempt - rebounds) || ' failed dispatch attempt(s)' END,
+                state = CASE WHEN attempt - rebounds - attempts_forgiven >= @max THEN 'dead' ELSE 'queued' END,
+                dead_reason = CASE WHEN attempt - rebounds - attempts_forgiven >= @max THEN 'no runner confirmed the job after ' || (attempt - rebounds - attempts_forgiven) || ' failed dispatch attempt(s)' END,
                 runner_id = NULL, lease_until = NULL, updated_at = now()
             WHERE job_id IN (SELECT job_id FROM jobs WHERE state = 'dispatched' AND (lease_until < now() OR lease_until IS NULL) FOR UPDATE SKIP LOCKED)
             RETURNING job_id, label_key, state, attempt, repository, jit_runner_name
