@@ -31,6 +31,29 @@ public sealed class LocalTopology : IAsyncDisposable
     /// </summary>
     public static async Task<LocalTopology> StartAsync(string? only, TimeSpan timeout)
     {
+        try
+        {
+            return await StartOnceAsync(only, timeout);
+        }
+        catch (InvalidOperationException first)
+        {
+            // One more try in a new directory on new ports: a port taken between the check and
+            // the bind must not fail every test that shares the stack. A real defect fails twice,
+            // and both reasons are kept.
+            Console.Error.WriteLine($"scripts/runnerhub up failed; trying once more on other ports. The first failure: {first.Message}");
+            try
+            {
+                return await StartOnceAsync(only, timeout);
+            }
+            catch (InvalidOperationException second)
+            {
+                throw new InvalidOperationException($"{second.Message}\n\nThe first try failed too: {first.Message}", second);
+            }
+        }
+    }
+
+    private static async Task<LocalTopology> StartOnceAsync(string? only, TimeSpan timeout)
+    {
         var state = Path.Combine(Path.GetTempPath(), $"runnerhub-test-{Guid.NewGuid():N}"[..28]);
         var stack = new LocalTopology(state, PortOffsets.FindFree(), only);
         try
@@ -261,7 +284,7 @@ public sealed class LocalTopology : IAsyncDisposable
         exited?.Invoke(process.ExitCode);
         if (!allowExitCodes.Contains(process.ExitCode))
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}.\nstdout:\n{stdout}\nstderr:\n{stderr}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}.\nstderr:\n{stderr}\nstdout:\n{stdout}");
         }
 
         return stdout.ToString();

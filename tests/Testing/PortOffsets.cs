@@ -12,12 +12,16 @@ public static class PortOffsets
         5001, 5002, 5003, 5431, 5432, 5433, 6379, 6380, 7001, 7002, 8080, 8081, 8404, 9000, 26379, 26380, 26381,
     ];
 
-    /// <summary>A random offset (a multiple of 100 between 1,000 and 30,000) whose ports are all free now.</summary>
+    /// <summary>
+    /// A random offset (a multiple of 100 between 1,000 and 6,300) whose ports are all free now.
+    /// Every port stays below 32,768, where Linux's ephemeral range begins: above it, a port found
+    /// free could be taken by some outgoing connection's local port before the server binds it.
+    /// </summary>
     public static int FindFree()
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            var offset = Random.Shared.Next(10, 300) * 100;
+            var offset = Random.Shared.Next(10, 64) * 100;
             if (StackPorts.All(p => IsFree(p + offset)))
             {
                 return offset;
