@@ -84,11 +84,32 @@ start_orchestrator() {
         Redis__Password="$(secret redis-password)" \
         Postgres__ConnectionString="$(pg_uri "$(secret postgres-password)")" \
         Webhooks__Secret="$(secret webhook-secret)" \
-        Operator__Token="$(secret operator-token)" \
         GitHub__ApiBaseUrl="http://127.0.0.1:$(port github-simulator)" \
         GitHub__Token=simulator \
         ASPNETCORE_CONTENTROOT="$STATE/app/orchestrator" \
         dotnet "$(app_dll orchestrator)"
+}
+
+# operator_token_cli ARGS...: the orchestrator's `operator-token` command with the stack's
+# configuration (it migrates the schema itself when needed). Exit code as the command's.
+operator_token_cli() {
+    env \
+        DOTNET_ENVIRONMENT=Production \
+        Postgres__ConnectionString="$(pg_uri "$(secret postgres-password)")" \
+        ASPNETCORE_CONTENTROOT="$STATE/app/orchestrator" \
+        dotnet "$(app_dll orchestrator)" operator-token "$@"
+}
+
+# The operator token the script generated (secrets/operator-token) is registered, hashed, in
+# PostgreSQL as 'local-operator'; the orchestrators never see it in their configuration.
+# Idempotent: an 'up' after the first finds it registered.
+register_operator_token() {
+    local log="$STATE/logs/operator-token.log"
+    operator_token_cli create --name local-operator --token-file "$STATE/secrets/operator-token" >"$log" 2>&1 || {
+        cat "$log" >&2
+        die "could not register $STATE/secrets/operator-token as operator 'local-operator' (log $log; if it was revoked, delete the file and run '$PROG up' again)"
+    }
+    ok "operator token $STATE/secrets/operator-token registered as 'local-operator'"
 }
 
 start_haproxy() {

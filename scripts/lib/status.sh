@@ -239,8 +239,9 @@ print_queues_text() {
 print_urls_and_secrets() {
     cat <<EOF
 URLs:
-  webhooks / API   http://127.0.0.1:$(port http)   (POST /api/webhooks/github)
-  Hangfire         http://127.0.0.1:$(port http)/hangfire   (operator token)
+  dashboard / API  http://127.0.0.1:$(port http)/   (sign in at /login with the operator token)
+  webhooks         http://127.0.0.1:$(port http)/api/webhooks/github
+  Hangfire         http://127.0.0.1:$(port http)/hangfire   (session or operator token)
   runner hub       http://127.0.0.1:$(port ws)   (SignalR/WebSockets, sticky)
   HAProxy stats    http://127.0.0.1:$(port stats)/stats   (CSV: /stats;csv)
   GitHub simulator http://127.0.0.1:$(port github-simulator)
@@ -248,7 +249,8 @@ Connection:
   Redis Sentinels  $(sentinel_addrs)  service $SERVICE_NAME
   PostgreSQL       $(pg_uri)
 Secrets (mode 600) in $STATE/secrets/:
-  redis-password (Redis and Sentinels), postgres-password (role runnerhub), webhook-secret, operator-token
+  redis-password (Redis and Sentinels), postgres-password (role runnerhub), webhook-secret,
+  operator-token (operator 'local-operator'; more with '$PROG operator-token create NAME')
 Logs in $STATE/logs/, pids in $STATE/pids/
 EOF
 }

@@ -1,3 +1,4 @@
+using RunnerHub.Orchestrator.Dashboard;
 using RunnerHub.Orchestrator.Diagnostics;
 using RunnerHub.Orchestrator.Dispatch;
 using RunnerHub.Orchestrator.GitHub;
@@ -6,12 +7,18 @@ using RunnerHub.Orchestrator.Jobs;
 using RunnerHub.Orchestrator.Leadership;
 using RunnerHub.Orchestrator.Monitoring;
 using RunnerHub.Orchestrator.Node;
+using RunnerHub.Orchestrator.Operators;
 using RunnerHub.Orchestrator.Runners;
 using RunnerHub.Orchestrator.Scheduling;
 using RunnerHub.Orchestrator.Storage.Postgres;
 using RunnerHub.Orchestrator.Storage.Redis;
 using RunnerHub.Orchestrator.Webhooks;
 using RunnerHub.ServiceDefaults;
+
+if (OperatorTokenCommand.IsInvocation(args))
+{
+    return await OperatorTokenCommand.RunAsync(args, Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -24,11 +31,13 @@ builder.Services.AddLeadership();
 builder.Services.AddMonitoring();
 builder.Services.AddOrchestratorHealth();
 builder.Services.AddWebhooks();
+builder.Services.AddOperators();
 builder.Services.AddRunners();
 builder.Services.AddGitHub();
 builder.Services.AddDispatch();
 builder.Services.AddJobRecheck();
 builder.Services.AddScheduling();
+builder.Services.AddDashboard();
 
 var app = builder.Build();
 
@@ -36,6 +45,9 @@ app.UseExceptionHandler();
 app.UseRunnerHubDrain();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authorization: the fallback (operator) policy covers the dashboard's files.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.MapDefaultEndpoints();
 app.MapOrchestratorHealth();
 app.MapWebhooks();
@@ -43,6 +55,8 @@ app.MapRunners();
 app.MapQueueEndpoints();
 app.MapLeadership();
 app.MapScheduling();
+app.MapOperatorLogin();
+app.MapDashboard();
 
 return await app.RunOrReportConfigurationErrorsAsync();
 

@@ -64,7 +64,9 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Maps <c>/health/live</c>, <c>/health/ready</c>, their aliases <c>/healthz</c> and
-    /// <c>/readyz</c>, and the Prometheus scrape endpoint <c>/metrics</c>.
+    /// <c>/readyz</c>, and the Prometheus scrape endpoint <c>/metrics</c>. The health endpoints
+    /// are open even where a fallback authorization policy protects everything else (the
+    /// orchestrator); <c>/metrics</c> follows the process's fallback policy.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -72,10 +74,10 @@ public static class ServiceDefaultsExtensions
 
         var live = Options(c => c.Tags.Contains(LiveTag));
         var ready = Options(c => c.Tags.Contains(ReadyTag));
-        app.MapHealthChecks("/health/live", live);
-        app.MapHealthChecks("/healthz", live);
-        app.MapHealthChecks("/health/ready", ready);
-        app.MapHealthChecks("/readyz", ready);
+        app.MapHealthChecks("/health/live", live).AllowAnonymous();
+        app.MapHealthChecks("/healthz", live).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", ready).AllowAnonymous();
+        app.MapHealthChecks("/readyz", ready).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }

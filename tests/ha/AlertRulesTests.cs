@@ -57,7 +57,12 @@ public sealed partial class AlertRulesTests(StackFixture stack, ITestOutputHelpe
                 {
                     foreach (var port in OrchestratorPorts)
                     {
-                        var text = await stack.Http.GetStringAsync(new Uri($"http://127.0.0.1:{port + stack.Stack.PortOffset}/metrics"));
+                        // /metrics needs an operator token, as Prometheus sends it (deploy/prometheus/prometheus.yml).
+                        using var scrape = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{port + stack.Stack.PortOffset}/metrics"));
+                        scrape.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", stack.Stack.Secret("operator-token"));
+                        using var scraped = await stack.Http.SendAsync(scrape);
+                        Assert.True(scraped.IsSuccessStatusCode, $"GET /metrics on port {port + stack.Stack.PortOffset}: {(int)scraped.StatusCode}");
+                        var text = await scraped.Content.ReadAsStringAsync();
                         seen.UnionWith(SampleNames(text));
                     }
 

@@ -17,9 +17,10 @@ internal static class HealthEndpoints
 
     public static WebApplication MapOrchestratorHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health", ServiceDefaultsExtensions.Options(_ => true));
+        // Open, like /health/live and /health/ready: load balancers and operators without a login read them.
+        app.MapHealthChecks("/health", ServiceDefaultsExtensions.Options(_ => true)).AllowAnonymous();
 
-        var health = app.MapGroup("/health");
+        var health = app.MapGroup("/health").AllowAnonymous();
         health.MapGet("/database", GetDatabaseAsync);
         health.MapGet("/redis", GetRedisAsync);
         health.MapGet("/leadership", GetLeadership);

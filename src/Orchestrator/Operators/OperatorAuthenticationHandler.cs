@@ -1,14 +1,12 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using RunnerHub.Orchestrator.Runners;
 
 namespace RunnerHub.Orchestrator.Operators;
 
 /// <summary>
-/// Authenticates the configured operator token, compared in constant time: from
+/// Authenticates an operator token (see <see cref="OperatorTokenVerifier"/>): from
 /// <c>Authorization: Bearer</c>, or, on endpoints marked with <see cref="OperatorBasicAuthentication"/>
 /// (the Hangfire dashboard), as the password of <c>Authorization: Basic</c> with any user name.
 /// </summary>
@@ -16,36 +14,34 @@ internal sealed class OperatorAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptions<OperatorOptions> operatorOptions) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
+    OperatorTokenVerifier verifier) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "Operator";
 
-    private bool BasicAllowed => Context.GetEndpoint()?.Metadata.GetMetadata<OperatorBasicAuthentication>() is not null;
+    private bool BasicAllowed => OperatorBasicAuthentication.AllowedOn(Context);
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = BearerToken.FromHeader(Request) ?? (BasicAllowed ? BasicCredentials.PasswordFrom(Request) : null);
-        if (token is null)
+        if (string.IsNullOrEmpty(token))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        if (!Secrets.Matches(token, operatorOptions.Value.Token))
-        {
-            return Task.FromResult(AuthenticateResult.Fail("operator token does not match"));
-        }
-
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator"), new Claim(ClaimTypes.Role, "operator")], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        var identity = await verifier.VerifyAsync(token, Context.RequestAborted);
+        return identity is null
+            ? AuthenticateResult.Fail("unknown or revoked operator token")
+            : AuthenticateResult.Success(new AuthenticationTicket(identity.ToPrincipal(SchemeName), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         await base.HandleChallengeAsync(properties);
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
         if (BasicAllowed)
         {
             // Makes a browser ask for the credentials; the token goes in the password field.
-            Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Basic realm=\"{OperatorBasicAuthentication.Realm}\", charset=\"UTF-8\"");
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, OperatorBasicAuthentication.Challenge);
         }
     }
 }

@@ -13,9 +13,16 @@ internal sealed class OperatorBasicAuthentication
     /// <summary>The realm a browser shows when it asks for the credentials.</summary>
     public const string Realm = "RunnerHub operator";
 
+    /// <summary>The <c>WWW-Authenticate</c> value of a Basic challenge.</summary>
+    public const string Challenge = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
+
     private OperatorBasicAuthentication()
     {
     }
+
+    /// <summary>Whether the endpoint of <paramref name="context"/> carries this metadata.</summary>
+    public static bool AllowedOn(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<OperatorBasicAuthentication>() is not null;
 }
 
 /// <summary>Marks endpoints with <see cref="OperatorBasicAuthentication"/>.</summary>

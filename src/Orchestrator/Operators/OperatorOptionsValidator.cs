@@ -5,7 +5,7 @@ namespace RunnerHub.Orchestrator.Operators;
 internal sealed class OperatorOptionsValidator : IValidateOptions<OperatorOptions>
 {
     public ValidateOptionsResult Validate(string? name, OperatorOptions options) =>
-        options.Token.Length >= 16
+        options.Token.Length is 0 or >= OperatorTokenNames.MinTokenLength
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Operator:Token is required and must be at least 16 characters: the operator API is never open.");
+            : ValidateOptionsResult.Fail("Operator:Token (the optional break-glass token) must be at least 16 characters when set.");
 }
