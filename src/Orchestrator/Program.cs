@@ -38,6 +38,7 @@ builder.Services.AddDispatch();
 builder.Services.AddJobRecheck();
 builder.Services.AddScheduling();
 builder.Services.AddDashboard();
+builder.Services.WithoutKeyRingPreload();
 
 var app = builder.Build();
 

@@ -16,6 +16,9 @@ internal static class OperatorsServiceCollectionExtensions
 
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
 
+    /// <summary>Data Protection's start-up preload of the key ring (internal to the framework, hence the name).</summary>
+    private const string DataProtectionPreload = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+
     /// <summary>
     /// Operator authentication: bearer tokens (database, or the break-glass configured one), the
     /// browser session cookie (keys shared through PostgreSQL), and the operator policy, which is
@@ -59,6 +62,24 @@ internal static class OperatorsServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(OperatorPolicy.Name, policy)
             .SetFallbackPolicy(policy);
+
+        return services;
+    }
+
+    /// <summary>
+    /// Data Protection preloads the key ring as the host starts, before this node can have
+    /// migrated the schema: the repository refuses until then, and the preload logged that as an
+    /// error on every start. <see cref="SessionKeyBootstrap"/> loads the ring once the schema is
+    /// ready. Call it after every registration: anything that adds Data Protection (cookie
+    /// authentication, the web host's defaults) registers the preload again.
+    /// </summary>
+    public static IServiceCollection WithoutKeyRingPreload(this IServiceCollection services)
+    {
+        foreach (var preload in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName == DataProtectionPreload).ToList())
+        {
+            services.Remove(preload);
+        }
+
         return services;
     }
 }
