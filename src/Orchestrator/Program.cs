@@ -48,7 +48,12 @@ app.UseAuthentication();
 app.UseAuthorization();
 // After authorization: the fallback (operator) policy covers the dashboard's files.
 app.UseDefaultFiles();
-app.UseStaticFiles();
+app.UseStaticFiles(new StaticFileOptions
+{
+    // The page and its scripts are checked on every load (304 when unchanged): a copy cached
+    // before a logout or an upgrade would otherwise run against a server that has moved on.
+    OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+});
 app.MapDefaultEndpoints();
 app.MapOrchestratorHealth();
 app.MapWebhooks();

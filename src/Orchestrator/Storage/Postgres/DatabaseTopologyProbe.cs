@@ -15,7 +15,7 @@ internal sealed class DatabaseTopologyProbe(NpgsqlDataSource dataSource)
     // Lag columns are NULL unless the role may see them (pg_monitor); they are reported as null then.
     private const string ReplicationSql =
         """
-        SELECT application_name, client_addr::text || ':' || client_port, state, sync_state,
+        SELECT application_name, host(client_addr) || ':' || client_port, state, sync_state,
                EXTRACT(EPOCH FROM replay_lag)::float8,
                pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint
         FROM pg_stat_replication
