@@ -71,7 +71,7 @@ function jobPageHtml(d) {
       ${field('Started', after(j.queuedAt, j.startedAt))}
       ${field('Completed', after(j.queuedAt, j.completedAt))}
       ${j.deadReason ? field('Dead because', `<span class="error-text">${esc(j.deadReason)}</span>`) : ''}
-      ${j.htmlUrl ? field('On GitHub', `<a href="${esc(j.htmlUrl)}" rel="noreferrer noopener" target="_blank">${esc(j.htmlUrl)}</a>`) : ''}
+      ${/^https?:\/\//i.test(j.htmlUrl ?? '') ? field('On GitHub', `<a href="${esc(j.htmlUrl)}" rel="noreferrer noopener" target="_blank">${esc(j.htmlUrl)}</a>`) : ''}
     </dl>
     <div class="job-actions">
       <button type="button" class="retry" data-job="${esc(j.jobId)}" ${j.state === 'dead' ? '' : 'disabled'} title="queue this dead job again">Retry</button>
