@@ -87,6 +87,7 @@ public sealed class DashboardBrowserTests(StackFixture stack, ITestOutputHelper 
         }, "#cluster");
 
         await browser.StepAsync("job-completes-live", () => FollowJobAsync(browser), "#jobs", "#runners", "#queues");
+        await browser.StepAsync("job-page-recheck", () => QueueAndJobPageAsync(browser), "#queues", "#job-detail", "#toasts");
         await browser.StepAsync("node-killed", () => KillServingNodeAsync(browser), "#cluster");
         await browser.StepAsync("drain-and-resume", () => DrainAndResumeAsync(browser), "#runners", "#audit");
 
@@ -145,6 +146,54 @@ public sealed class DashboardBrowserTests(StackFixture stack, ITestOutputHelper 
             TimeSpan.FromMilliseconds(200));
         output.WriteLine($"  job {jobId} on the page: {string.Join(" → ", seen)}");
         Assert.True(await browser.Page.EvaluateAsync<bool>("() => window.__loadedOnce === true"), "the page reloaded");
+    }
+
+    /// <summary>
+    /// A job for a label no runner has waits in its queue, which the page marks as such; the
+    /// job's page shows it queued with its webhook, and Re-check asks GitHub (the simulator) and
+    /// says what GitHub answered. The job stays queued (later tests ignore unservable jobs).
+    /// </summary>
+    private async Task QueueAndJobPageAsync(BrowserSession browser)
+    {
+        var label = $"nobody-{Guid.NewGuid():N}"[..14];
+        var request = new
+        {
+            count = 1,
+            rate = 1,
+            durationMs = 1000,
+            labelSets = new[] { new[] { "self-hosted", "linux", label } },
+            repositories = new[] { "octo-org/dashboard-browser" },
+        };
+        long jobId;
+        using (var created = await stack.Http.PostAsJsonAsync(new Uri(Simulator, "/jobs"), request))
+        {
+            Assert.True(created.IsSuccessStatusCode, $"POST /jobs: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+            jobId = (long)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["firstJobId"]!;
+        }
+
+        var page = browser.Page;
+        var queue = page.Locator($"#queues tr.unservable[data-labels*=\"{label}\"]");
+        await queue.WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Contains("no runner has these labels", await queue.InnerTextAsync(), StringComparison.Ordinal);
+        await browser.ScreenshotAsync("queue-unservable");
+
+        await page.EvaluateAsync($"() => {{ location.hash = '#/jobs/{jobId}'; }}");
+        var detail = page.Locator("#job-detail");
+        await Eventually.HoldsAsync(
+            $"job {jobId}'s page to show it queued",
+            async () =>
+            {
+                var text = await browser.TextAsync("#job-detail");
+                return (text.Contains(jobId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) && text.Contains("queued", StringComparison.Ordinal), Cut(text, 600));
+            },
+            TimeSpan.FromSeconds(15));
+        await detail.Locator("button.recheck").ClickAsync();
+        var answer = page.Locator("#toasts .toast", new() { HasTextString = $"GitHub says job {jobId} is queued" });
+        await answer.First.WaitForAsync(new() { Timeout = 15_000 });
+        output.WriteLine($"  re-check of job {jobId}: {await answer.First.InnerTextAsync()}");
+        await browser.ScreenshotAsync("job-page");
+        await page.EvaluateAsync("() => { location.hash = '#/'; }");
+        await page.Locator("#overview").WaitForAsync();
     }
 
     /// <summary>
