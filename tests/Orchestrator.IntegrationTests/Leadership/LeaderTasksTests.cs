@@ -130,7 +130,10 @@ public sealed class LeaderTasksTests(InfrastructureFixture infra, ITestOutputHel
             "the cluster gauges to appear",
             async () =>
             {
-                metrics = await Node.Client.GetStringAsync("/metrics");
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", infra.OperatorToken);
+                using var response = await Node.Client.SendAsync(request);
+                metrics = await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync();
                 return (metrics.Contains("runnerhub_ha_cluster_nodes_healthy", StringComparison.Ordinal), "not yet");
             },
             TimeSpan.FromSeconds(15));

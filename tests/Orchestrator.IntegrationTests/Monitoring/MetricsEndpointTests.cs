@@ -20,7 +20,7 @@ namespace RunnerHub.Orchestrator.IntegrationTests.Monitoring;
 public sealed partial class MetricsEndpointTests(InfrastructureFixture infra, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Metrics_ShowTheJobFlow_ByLabelSet_WithoutLogin()
+    public async Task Metrics_ShowTheJobFlow_ByLabelSet_ToAnOperatorToken()
     {
         await using var github = await SimulatorProcess.StartAsync();
         await using var node = await ReadyNode.StartAsync(infra, "metrics-node", new Dictionary<string, string?>
@@ -84,7 +84,10 @@ public sealed partial class MetricsEndpointTests(InfrastructureFixture infra, IT
             "the queue depths after the job completed on /metrics",
             async () =>
             {
-                using var response = await node.Client.GetAsync("/metrics"); // no credentials: Prometheus scrapes without login
+                // As Prometheus scrapes: an operator token as bearer (prometheus.yml's credentials_file).
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", infra.OperatorToken);
+                using var response = await node.Client.SendAsync(request);
                 text = await response.Content.ReadAsStringAsync();
                 return (
                     response.StatusCode == HttpStatusCode.OK
