@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Npgsql;
+using RunnerHub.Bench.Measurement;
+
+namespace RunnerHub.Bench.Anchors;
+
+/// <summary>
+/// Hangfire with PostgreSQL storage, in its own schema of the stack's database, configured for
+/// latency (LISTEN/NOTIFY long polling rather than the 15 s default poll): enqueue-to-start
+/// latency at each rate, then the drain throughput of jobs enqueued while no server ran.
+/// </summary>
+internal sealed class HangfireAnchor(string connectionString, AnchorSettings settings)
+{
+    public const string Schema = "bench_hangfire";
+
+    public async Task<AnchorResult> RunAsync(CancellationToken cancellationToken)
+    {
+        // Hangfire's client is synchronous: each enqueue blocks a pool thread for an INSERT. Without
+        // enough threads from the start, the pool's slow growth (about one thread per 0.5 s) would
+        // be measured as Hangfire's latency.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 256), io);
+        await DropSchemaAsync(cancellationToken);
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = Schema,
+            PrepareSchemaIfNecessary = true,
+            EnableLongPolling = true,
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+            UseSlidingInvisibilityTimeout = true,
+        };
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        var client = new BackgroundJobClient(storage);
+        try
+        {
+            // One server for every rate, warmed up first: its start (server registration, 32 workers
+            // opening connections) is not what a steady-state latency figure should show.
+            var latency = new List<RateResult>();
+            using (var server = StartServer(storage))
+            {
+                await WarmUpAsync(client, cancellationToken);
+                foreach (var rate in settings.Rates)
+                {
+                    latency.Add(await LatencyAtAsync(client, rate, cancellationToken));
+                }
+
+                await StopAsync(server);
+            }
+
+            var throughput = await DrainAsync(storage, client, cancellationToken);
+            return new AnchorResult(
+                "hangfire",
+                "Hangfire " + typeof(BackgroundJob).Assembly.GetName().Version?.ToString(3) + " with Hangfire.PostgreSql (long polling)",
+                settings.Consumers,
+                latency,
+                throughput);
+        }
+        finally
+        {
+            HangfireProbe.Recorder = null;
+            await DropSchemaAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task WarmUpAsync(BackgroundJobClient client, CancellationToken cancellationToken)
+    {
+        var recorder = new LatencyRecorder();
+        HangfireProbe.Recorder = recorder;
+        var at = Stopwatch.GetTimestamp();
+        client.Enqueue(() => HangfireProbe.Run(0));
+        if (!await recorder.WaitForAsync(1, settings.SettleTimeout, cancellationToken))
+        {
+            throw new TimeoutException($"Hangfire ran no job within {settings.SettleTimeout.TotalSeconds} s of its server starting");
+        }
+
+        Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hangfire: server warm, first job ran after {Stopwatch.GetElapsedTime(at).TotalMilliseconds:F0} ms"));
+    }
+
+    private async Task<RateResult> LatencyAtAsync(BackgroundJobClient client, double rate, CancellationToken cancellationToken)
+    {
+        var count = (int)Math.Max(1, rate * settings.StepDuration.TotalSeconds);
+        var recorder = new LatencyRecorder();
+        HangfireProbe.Recorder = recorder;
+        // Enqueueing is a synchronous INSERT; each runs on the thread pool so a slow one does not hold up the schedule.
+        var enqueues = new List<Task>(count);
+        var seconds = await OpenLoop.RunAsync(
+            rate,
+            count,
+            _ =>
+            {
+                var at = Stopwatch.GetTimestamp();
+                enqueues.Add(Task.Run(() => client.Enqueue(() => HangfireProbe.Run(at)), CancellationToken.None));
+            },
+            cancellationToken);
+        await Task.WhenAll(enqueues);
+        var complete = await recorder.WaitForAsync(count, settings.SettleTimeout, cancellationToken);
+        var summary = recorder.Summary();
+        Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hangfire {rate}/s: {summary.Count}/{count} started{(complete ? "" : " (timed out)")}, p50 {summary.P50Ms} ms, p99 {summary.P99Ms} ms"));
+        return new RateResult(rate, Math.Round(seconds, 3), count, summary.Count, Math.Round(count / seconds, 1), summary);
+    }
+
+    private async Task<ThroughputResult> DrainAsync(JobStorage storage, BackgroundJobClient client, CancellationToken cancellationToken)
+    {
+        var jobs = settings.DrainJobs;
+        var recorder = new LatencyRecorder();
+        HangfireProbe.Recorder = recorder;
+        await Parallel.ForAsync(
+            0,
+            jobs,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            (_, _) =>
+            {
+                client.Enqueue(() => HangfireProbe.Run(0));
+                return ValueTask.CompletedTask;
+            });
+        using var server = StartServer(storage);
+
+        // Timed from the first job that starts, so the server's own start-up is left out.
+        await recorder.WaitForAsync(1, settings.SettleTimeout, cancellationToken);
+        var began = Stopwatch.GetTimestamp();
+        await recorder.WaitForAsync(jobs, settings.SettleTimeout, cancellationToken);
+        var seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
+        await StopAsync(server);
+        Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hangfire drain: {recorder.Count}/{jobs} in {seconds:F2} s = {recorder.Count / seconds:F0}/s"));
+        return new ThroughputResult(jobs, recorder.Count, Math.Round(seconds, 3), Math.Round(recorder.Count / seconds, 1));
+    }
+
+    private BackgroundJobServer StartServer(JobStorage storage) => new(
+        new BackgroundJobServerOptions
+        {
+            WorkerCount = settings.Consumers,
+            ServerName = "bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        },
+        storage);
+
+    private static async Task StopAsync(BackgroundJobServer server)
+    {
+        server.SendStop();
+        await server.WaitForShutdownAsync(CancellationToken.None);
+    }
+
+    private async Task DropSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
+        await drop.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

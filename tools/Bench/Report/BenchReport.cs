@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RunnerHub.Bench.Cli;
+
+namespace RunnerHub.Bench.Report;
+
+/// <summary>
+/// Merges the result files of one run into one document: the RunnerHub scenarios, the anchors,
+/// and every RunnerHub figure as a ratio to the same figure of each anchor.
+/// </summary>
+internal sealed partial class BenchReport
+{
+    private BenchReport(JsonObject meta, JsonArray dispatch, JsonObject intake, JsonArray anchors, JsonObject resources, JsonObject growth)
+    {
+        Growth = growth;
+        Meta = meta;
+        Dispatch = dispatch;
+        Intake = intake;
+        Anchors = anchors;
+        Resources = resources;
+        Ratios = ComputeRatios();
+        Document = new JsonObject
+        {
+            ["meta"] = meta.DeepClone(),
+            ["scenarios"] = new JsonObject
+            {
+                ["dispatch"] = dispatch.DeepClone(),
+                ["intake"] = intake.DeepClone(),
+                ["growth"] = growth.DeepClone(),
+                ["resources"] = resources.DeepClone(),
+            },
+            ["anchors"] = anchors.DeepClone(),
+            ["ratios"] = JsonSerializer.SerializeToNode(Ratios, BenchJson.Options),
+        };
+    }
+
+    public JsonObject Document { get; }
+
+    private JsonObject Meta { get; }
+
+    private JsonArray Dispatch { get; }
+
+    private JsonObject Intake { get; }
+
+    private JsonArray Anchors { get; }
+
+    private JsonObject Resources { get; }
+
+    /// <summary><c>backlog</c>: points with <c>waiting</c>; <c>slots</c>: points with <c>slots</c>; each with its <c>dispatch</c> result.</summary>
+    private JsonObject Growth { get; }
+
+    private IReadOnlyList<Ratio> Ratios { get; }
+
+    public static async Task<BenchReport> LoadAsync(
+        IReadOnlyList<string> dispatchFiles,
+        string intakeFile,
+        IReadOnlyList<string> anchorFiles,
+        string metaFile,
+        double resourcesRate,
+        string? growthBacklogFile,
+        IReadOnlyList<string> growthSlotFiles,
+        CancellationToken ct)
+    {
+        var dispatch = new JsonArray();
+        foreach (var file in dispatchFiles)
+        {
+            dispatch.Add(await ReadAsync(file, ct));
+        }
+
+        var anchors = new JsonArray();
+        foreach (var file in anchorFiles)
+        {
+            anchors.Add(await ReadAsync(file, ct));
+        }
+
+        // Scenario 5 is sampled during the dispatch step nearest the resources rate (200/s in a full run).
+        var resourcesStep = dispatch.OfType<JsonObject>().MinBy(d => Math.Abs((Number(d["rate"]) ?? double.MaxValue) - resourcesRate));
+        var resources = new JsonObject
+        {
+            ["rate"] = Number(resourcesStep?["rate"]),
+            ["processes"] = resourcesStep?["processes"]?.DeepClone() ?? new JsonArray(),
+        };
+        var growth = new JsonObject
+        {
+            ["backlog"] = string.IsNullOrEmpty(growthBacklogFile) ? new JsonArray() : (await ReadAsync(growthBacklogFile, ct))["backlog"]!.DeepClone(),
+            ["slots"] = new JsonArray(),
+        };
+        foreach (var entry in growthSlotFiles)
+        {
+            // SLOTS:FILE, FILE being a dispatch result taken with that many runner slots connected.
+            var colon = entry.IndexOf(':', StringComparison.Ordinal);
+            growth["slots"]!.AsArray().Add(new JsonObject
+            {
+                ["slots"] = int.Parse(entry[..colon], System.Globalization.CultureInfo.InvariantCulture),
+                ["dispatch"] = await ReadAsync(entry[(colon + 1)..], ct),
+            });
+        }
+
+        return new BenchReport(await ReadAsync(metaFile, ct), dispatch, await ReadAsync(intakeFile, ct), anchors, resources, growth);
+    }
+
+    private static async Task<JsonObject> ReadAsync(string file, CancellationToken ct)
+    {
+        await using var stream = File.OpenRead(file);
+        return (await JsonNode.ParseAsync(stream, cancellationToken: ct))?.AsObject()
+            ?? throw new InvalidDataException($"{file} holds no JSON object");
+    }
+
+    private static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+
+    private static string Text(JsonNode? node) => node?.ToString() ?? "?";
+
+    private List<Ratio> ComputeRatios()
+    {
+        var ratios = new List<Ratio>();
+        var intakeBest = Number(Intake["best"]?["perSecond"]);
+        foreach (var anchor in Anchors.OfType<JsonObject>())
+        {
+            var name = Text(anchor["name"]);
+            foreach (var step in Dispatch.OfType<JsonObject>())
+            {
+                var rate = Number(step["rate"]);
+                var same = anchor["latency"]?.AsArray().OfType<JsonObject>().FirstOrDefault(l => Number(l["rate"]) == rate);
+                foreach (var p in new[] { "p50Ms", "p99Ms" })
+                {
+                    ratios.Add(Ratio.Of(name, "dispatch " + p[..3], rate, Number(step["webhookToRunner"]?[p]), Number(same?["latency"]?[p])));
+                }
+            }
+
+            ratios.Add(Ratio.Of(name, "throughput", null, intakeBest, Number(anchor["throughput"]?["perSecond"])));
+        }
+
+        return ratios;
+    }
+}
