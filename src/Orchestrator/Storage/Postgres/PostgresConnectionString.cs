@@ -63,6 +63,13 @@ internal static class PostgresConnectionString
                 builder.TargetSessionAttributes = "primary";
             }
 
+            // Every job runs the same dozen statements; prepared once per connection, PostgreSQL
+            // stops parsing and planning them on every call (docs/benchmarks.md, "Where the time goes").
+            if (!given.ContainsKey("Max Auto Prepare"))
+            {
+                builder.MaxAutoPrepare = 64;
+            }
+
             if (applicationName is not null && !given.ContainsKey("Application Name"))
             {
                 builder.ApplicationName = applicationName;

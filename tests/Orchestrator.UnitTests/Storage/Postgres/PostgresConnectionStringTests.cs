@@ -34,13 +34,14 @@ public class PostgresConnectionStringTests
         Assert.Equal(3, builder.Timeout);
         Assert.Equal(1, builder.HostRecheckSeconds);
         Assert.Equal("primary", builder.TargetSessionAttributes);
+        Assert.Equal(64, builder.MaxAutoPrepare);
     }
 
     [Fact]
     public void TryNormalize_KeepsCallerSettings_WhenGiven()
     {
         Assert.True(PostgresConnectionString.TryNormalize(
-            "Host=a,b;Timeout=9;Host Recheck Seconds=7;Target Session Attributes=prefer-primary;Application Name=mine",
+            "Host=a,b;Timeout=9;Host Recheck Seconds=7;Target Session Attributes=prefer-primary;Application Name=mine;Max Auto Prepare=0",
             "ignored",
             out var result,
             out _));
@@ -50,6 +51,7 @@ public class PostgresConnectionStringTests
         Assert.Equal(7, builder.HostRecheckSeconds);
         Assert.Equal("prefer-primary", builder.TargetSessionAttributes);
         Assert.Equal("mine", builder.ApplicationName);
+        Assert.Equal(0, builder.MaxAutoPrepare);
     }
 
     [Fact]
