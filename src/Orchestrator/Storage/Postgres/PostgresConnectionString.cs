@@ -70,6 +70,14 @@ internal static class PostgresConnectionString
                 builder.MaxAutoPrepare = 64;
             }
 
+            // Npgsql's default of 100 a node let three nodes hold every connection PostgreSQL has
+            // (the local stack's max_connections is 300, less 3 for superusers) after a burst,
+            // and then the next node, pg_auto_failover or an operator's psql was refused.
+            if (!given.ContainsKey("Maximum Pool Size"))
+            {
+                builder.MaxPoolSize = 50;
+            }
+
             if (applicationName is not null && !given.ContainsKey("Application Name"))
             {
                 builder.ApplicationName = applicationName;

@@ -35,13 +35,14 @@ public class PostgresConnectionStringTests
         Assert.Equal(1, builder.HostRecheckSeconds);
         Assert.Equal("primary", builder.TargetSessionAttributes);
         Assert.Equal(64, builder.MaxAutoPrepare);
+        Assert.Equal(50, builder.MaxPoolSize);
     }
 
     [Fact]
     public void TryNormalize_KeepsCallerSettings_WhenGiven()
     {
         Assert.True(PostgresConnectionString.TryNormalize(
-            "Host=a,b;Timeout=9;Host Recheck Seconds=7;Target Session Attributes=prefer-primary;Application Name=mine;Max Auto Prepare=0",
+            "Host=a,b;Timeout=9;Host Recheck Seconds=7;Target Session Attributes=prefer-primary;Application Name=mine;Max Auto Prepare=0;Maximum Pool Size=20",
             "ignored",
             out var result,
             out _));
@@ -52,6 +53,7 @@ public class PostgresConnectionStringTests
         Assert.Equal("prefer-primary", builder.TargetSessionAttributes);
         Assert.Equal("mine", builder.ApplicationName);
         Assert.Equal(0, builder.MaxAutoPrepare);
+        Assert.Equal(20, builder.MaxPoolSize);
     }
 
     [Fact]
