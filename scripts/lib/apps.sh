@@ -154,15 +154,23 @@ start_runner() {
     if [[ ! -s $STATE/runners/$name/identity.json ]]; then
         token=$(registration_token) || die "could not get a registration token for $name from http://127.0.0.1:$(port http)"
     fi
+    start_proxy_runner "$name" "$(port "$name")" "$(runner_labels "$name")" "$RUNNER_SLOTS" "$STATE/runners/$name" "$token"
+}
+
+# start_proxy_runner NAME PORT LABELS SLOTS STATE_DIR TOKEN: one proxy runner process, as the
+# piece NAME (pid and log under $STATE like every piece). TOKEN may be empty when STATE_DIR
+# already holds the runner's identity. scripts/bench starts extra runners with it.
+start_proxy_runner() {
+    local name=$1 http_port=$2 labels=$3 slots=$4 dir=$5 token=$6
     start_piece "$name" env \
         Runner__RegistrationToken="$token" \
-        ASPNETCORE_URLS="http://127.0.0.1:$(port "$name")" \
+        ASPNETCORE_URLS="http://127.0.0.1:$http_port" \
         DOTNET_ENVIRONMENT=Production \
         Runner__Name="$name" \
-        Runner__Labels="$(runner_labels "$name")" \
-        Runner__Slots="$RUNNER_SLOTS" \
+        Runner__Labels="$labels" \
+        Runner__Slots="$slots" \
         Runner__OrchestratorUrl="http://127.0.0.1:$(port ws)" \
-        Runner__StateDirectory="$STATE/runners/$name" \
+        Runner__StateDirectory="$dir" \
         Execution__RunnerDirectory="$STATE/app/github-simulator" \
         GITHUB_SIMULATOR_URL="http://127.0.0.1:$(port github-simulator)" \
         ASPNETCORE_CONTENTROOT="$STATE/app/proxy-runner" \

@@ -5,8 +5,8 @@ namespace RunnerHub.HaTests;
 
 /// <summary>
 /// <c>scripts/bench --quick</c> on the running stack proves the harness works end to end: every
-/// scenario and every anchor ratio lands in the JSON. No timing is asserted (the figures depend
-/// on the machine and whatever else it runs).
+/// scenario and every anchor ratio lands in the JSON, and no anchor failed. No timing is asserted
+/// (the figures depend on the machine and whatever else it runs).
 /// </summary>
 [Collection(BenchStackGroup.Name)]
 public sealed class BenchTests(StackFixture stack, ITestOutputHelper output)
@@ -37,6 +37,13 @@ public sealed class BenchTests(StackFixture stack, ITestOutputHelper output)
             Assert.True((int)d!["acknowledged"]! > 0, $"no job reached a runner at {d["rate"]}/s: {d.ToJsonString()}");
             Assert.NotNull(d["webhookToRunner"]!["p99Ms"]);
             Assert.NotNull(d["queuedToInProgress"]!["p99Ms"]);
+            // Section 6 (where the time goes): every piece of the stack sampled, idle and busy, and
+            // the pieces every job passes through did work while the jobs flowed.
+            var busy = d["stackCpu"]!["busy"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => (long)p!["ticks"]!);
+            Assert.Equal(15, busy.Count);
+            Assert.Equal(15, d["stackCpu"]!["idle"]!.AsArray().Count);
+            Assert.True(busy["orchestrator-1"] + busy["orchestrator-2"] + busy["orchestrator-3"] > 0, "the orchestrators used no CPU while jobs flowed");
+            Assert.True(busy["pg-node-1"] + busy["pg-node-2"] > 0, "PostgreSQL used no CPU while jobs flowed");
         });
         Assert.NotNull(scenarios["intake"]!["best"]?["perSecond"]);
         var growth = scenarios["growth"]!;
@@ -49,6 +56,8 @@ public sealed class BenchTests(StackFixture stack, ITestOutputHelper output)
         Assert.Equal(["orchestrator-1", "orchestrator-2", "orchestrator-3", "runner-1", "runner-2"], processes);
 
         Assert.Equal(Anchors, json["anchors"]!.AsArray().Select(a => (string)a!["name"]!));
+        // scripts/bench goes on past a failed anchor and marks it failed in the JSON; the quick run must have none.
+        Assert.All(json["anchors"]!.AsArray(), a => Assert.False((bool)a!["failed"]!, $"anchor {a["name"]} failed: {a["error"]}"));
         var ratios = json["ratios"]!.AsArray();
         foreach (var anchor in Anchors)
         {

@@ -12,10 +12,39 @@ namespace RunnerHub.Bench.Anchors;
 /// Hangfire with PostgreSQL storage, in its own schema of the stack's database, configured for
 /// latency (LISTEN/NOTIFY long polling rather than the 15 s default poll): enqueue-to-start
 /// latency at each rate, then the drain throughput of jobs enqueued while no server ran.
+/// Unlike the other anchors it runs at most <see cref="MaxWorkers"/> consumers, on a pool of
+/// <see cref="PoolSize"/> connections: every Hangfire worker costs PostgreSQL connections.
 /// </summary>
 internal sealed class HangfireAnchor(string connectionString, AnchorSettings settings)
 {
     public const string Schema = "bench_hangfire";
+
+    /// <summary>
+    /// Most Hangfire workers the anchor runs, whatever <c>--consumers</c> asks (scripts/bench asks
+    /// for as many as the stack has runner slots, up to 128). With long polling a waiting worker
+    /// holds a LISTEN connection of its own and takes a second one to fetch, so 128 workers wanted
+    /// about 256 connections and a full run died of PostgreSQL's "remaining connection slots are
+    /// reserved". The budget on the stack's PostgreSQL (scripts/lib/postgres.sh): a node has
+    /// max_connections = 300, 3 of them reserved for superusers. The three orchestrators set no
+    /// Maximum Pool Size, so each may hold Npgsql's default of 100, and keeps idle ones for the
+    /// Connection Idle Lifetime (300 s) after a burst such as the intake step just before the
+    /// anchors; their own Hangfire servers (Scheduling:Workers 5, LeaderWorkers 2) draw from those
+    /// pools. pg_auto_failover adds a few (keeper, replication). 32 workers on a pool of
+    /// <see cref="PoolSize"/> leave the orchestrators about 70 connections each.
+    /// </summary>
+    public const int MaxWorkers = 32;
+
+    /// <summary>
+    /// The anchor's Maximum Pool Size: two connections per worker (LISTEN and fetch) and room for
+    /// the server's own processes (heartbeat, expiration, counters, schedulers) and the client's
+    /// enqueues, which wait for a free connection rather than open more.
+    /// </summary>
+    public const int PoolSize = (2 * MaxWorkers) + 16;
+
+    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = PoolSize }.ConnectionString;
+
+    /// <summary>The workers it runs, and reports as its consumers: as many as asked, at most <see cref="MaxWorkers"/>.</summary>
+    public int Workers { get; } = Math.Min(settings.Consumers, MaxWorkers);
 
     public async Task<AnchorResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +53,11 @@ internal sealed class HangfireAnchor(string connectionString, AnchorSettings set
         // be measured as Hangfire's latency.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 256), io);
+        if (Workers < settings.Consumers)
+        {
+            Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hangfire: {Workers} workers, not the {settings.Consumers} consumers asked for (at most {MaxWorkers}, on a pool of {PoolSize} PostgreSQL connections)"));
+        }
+
         await DropSchemaAsync(cancellationToken);
         var options = new PostgreSqlStorageOptions
         {
@@ -33,11 +67,11 @@ internal sealed class HangfireAnchor(string connectionString, AnchorSettings set
             QueuePollInterval = TimeSpan.FromSeconds(1),
             UseSlidingInvisibilityTimeout = true,
         };
-        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(_connectionString, options), options);
         var client = new BackgroundJobClient(storage);
         try
         {
-            // One server for every rate, warmed up first: its start (server registration, 32 workers
+            // One server for every rate, warmed up first: its start (server registration, its workers
             // opening connections) is not what a steady-state latency figure should show.
             var latency = new List<RateResult>();
             using (var server = StartServer(storage))
@@ -55,7 +89,7 @@ internal sealed class HangfireAnchor(string connectionString, AnchorSettings set
             return new AnchorResult(
                 "hangfire",
                 "Hangfire " + typeof(BackgroundJob).Assembly.GetName().Version?.ToString(3) + " with Hangfire.PostgreSql (long polling)",
-                settings.Consumers,
+                Workers,
                 latency,
                 throughput);
         }
@@ -132,7 +166,7 @@ internal sealed class HangfireAnchor(string connectionString, AnchorSettings set
     private BackgroundJobServer StartServer(JobStorage storage) => new(
         new BackgroundJobServerOptions
         {
-            WorkerCount = settings.Consumers,
+            WorkerCount = Workers,
             ServerName = "bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         },
@@ -146,7 +180,7 @@ internal sealed class HangfireAnchor(string connectionString, AnchorSettings set
 
     private async Task DropSchemaAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
         await drop.ExecuteNonQueryAsync(cancellationToken);

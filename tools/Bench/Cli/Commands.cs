@@ -24,6 +24,8 @@ internal static class Commands
                        --simulator URL --postgres CONNSTR --postgres-password-file F --rate N
                        [--duration S (20)] [--job-ms MS (0)] [--labels a,b,c (self-hosted,linux,x64)]
                        [--settle-timeout S (120)] [--watch name:pid,name:pid] (CPU and RSS sampled)
+                       [--stack name:pid,...] (CPU of each with its descendants, per job)
+                       [--idle-seconds S (0)] (the --stack processes' CPU with no jobs first)
           intake       RunnerHub scenario 2: signed queued webhooks, closed loop, rising concurrency
                        --url WEBHOOK_URL --webhook-secret-file F --postgres CONNSTR --postgres-password-file F
                        [--concurrency 1,4,16,32,64,128] [--step-seconds S (10)] [--cleanup true|false (true)]
@@ -125,20 +127,24 @@ internal static class Commands
         var jobMs = o.Int("job-ms", 0, 0, 600_000);
         var labels = (o.Optional("labels") ?? "self-hosted,linux,x64").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var settle = TimeSpan.FromSeconds(o.Double("settle-timeout", 120, 1, 3600));
-        var watch = Watch(o);
+        var watch = Watch(o, "watch");
+        var stack = Watch(o, "stack");
+        var idle = TimeSpan.FromSeconds(o.Double("idle-seconds", 0, 0, 600));
         var output = o.Optional("output");
         return async () =>
         {
             using var http = new HttpClient { BaseAddress = simulator, Timeout = TimeSpan.FromSeconds(30) };
-            var result = await new DispatchScenario(http, postgres, watch).RunAsync(rate, duration, jobMs, labels, settle, ct);
+            var sampler = stack.Count == 0 ? null : new ProcessTreeSampler(stack);
+            var result = await new DispatchScenario(http, postgres, watch, sampler, idle).RunAsync(rate, duration, jobMs, labels, settle, ct);
             await BenchJson.WriteAsync(result, output, ct);
         };
     }
 
-    private static List<(string Name, int Pid)> Watch(BenchArguments o)
+    /// <summary>A <c>name:pid,name:pid</c> option (<c>--watch</c>, <c>--stack</c>).</summary>
+    private static List<(string Name, int Pid)> Watch(BenchArguments o, string option)
     {
         var watch = new List<(string, int)>();
-        foreach (var entry in (o.Optional("watch") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var entry in (o.Optional(option) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var colon = entry.LastIndexOf(':');
             if (colon > 0 && int.TryParse(entry[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -147,7 +153,7 @@ internal static class Commands
             }
             else
             {
-                o.Problems.Add($"--watch: '{entry}' is not name:pid");
+                o.Problems.Add($"--{option}: '{entry}' is not name:pid");
             }
         }
 

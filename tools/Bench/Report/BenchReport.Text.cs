@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using RunnerHub.Bench.Anchors;
 
 namespace RunnerHub.Bench.Report;
 
@@ -10,7 +11,7 @@ internal sealed partial class BenchReport
     private static readonly string[] DispatchHeader = ["rate/s", "achieved/s", "jobs", "at runner", "webhook→runner p50", "p90", "p99", "max", "queued→in_progress p50", "p90", "p99", "max"];
     private static readonly string[] BreakdownHeader = ["rate/s", "accepted→claimed p50", "p99", "claimed→runner ack p50", "p99"];
     private static readonly string[] IntakeHeader = ["concurrency", "sent", "accepted", "failed", "in PostgreSQL", "per second", "answer p50 ms", "p99 ms"];
-    private static readonly string[] AnchorsHeader = ["anchor", "rate/s", "received", "p50 ms", "p90 ms", "p99 ms", "max ms"];
+    private static readonly string[] AnchorsHeader = ["anchor", "consumers", "rate/s", "received", "p50 ms", "p90 ms", "p99 ms", "max ms"];
     private static readonly string[] ResourcesHeader = ["process", "pid", "CPU % of one core", "peak RSS MiB"];
     private static readonly string[] GrowthHeader = ["with", "rate/s", "at runner", "webhook→runner p50", "p99", "queued→in_progress p99"];
     private const string RatioHeader = "RunnerHub ÷ anchor";
@@ -21,10 +22,14 @@ internal sealed partial class BenchReport
         foreach (var (title, rows) in Sections())
         {
             text.AppendLine().AppendLine(title);
-            var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            // A note row (nothing after its second cell, e.g. "failed: REASON") is written as it is and
+            // does not widen the columns of the figures.
+            var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Where(r => !IsNote(r) || c == 0).Max(r => r[c].Length)).ToArray();
             foreach (var row in rows)
             {
-                text.Append("  ").AppendJoin("  ", row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).AppendLine();
+                text.Append("  ").AppendJoin("  ", IsNote(row)
+                    ? row.Take(2).Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell)
+                    : row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).AppendLine();
             }
         }
 
@@ -44,7 +49,7 @@ internal sealed partial class BenchReport
             .AppendLine(CultureInfo.InvariantCulture, $"- **Machine:** {Text(Meta["machine"]?["cpu"])}, {Text(Meta["machine"]?["cores"])} cores, {Text(Meta["machine"]?["memory"])}, {Text(Meta["machine"]?["os"])}")
             .AppendLine(CultureInfo.InvariantCulture, $"- **Load average before the run:** {Text(Meta["loadAverage"])}")
             .AppendLine(CultureInfo.InvariantCulture, $"- **Mode:** {(Meta["quick"]?.GetValue<bool>() == true ? "--quick (shortened; not for comparison)" : "full")}")
-            .AppendLine(CultureInfo.InvariantCulture, $"- **Runner slots (= anchor consumers):** {Text(Meta["consumers"])}")
+            .AppendLine(CultureInfo.InvariantCulture, $"- **Runner slots:** {Text(Meta["consumers"])} (the anchors' consumers: as many, Hangfire at most {HangfireAnchor.MaxWorkers}; see the anchors table)")
             .AppendLine();
         foreach (var (title, rows) in Sections())
         {
@@ -53,7 +58,7 @@ internal sealed partial class BenchReport
                 .AppendLine("|" + string.Concat(rows[0].Select((_, c) => c == 0 ? "---|" : "---:|")));
             foreach (var row in rows.Skip(1))
             {
-                md.AppendLine("| " + string.Join(" | ", row) + " |");
+                md.AppendLine("| " + string.Join(" | ", row.Select(cell => cell.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
             }
 
             md.AppendLine();
@@ -66,7 +71,9 @@ internal sealed partial class BenchReport
             .AppendLine("  queue; after it come the JIT config call to GitHub, SignalR to the runner, its process start and the ack.")
             .AppendLine("- **queued → in_progress**: the GitHub simulator's `queued` delivery to its `in_progress` delivery of the job.")
             .AppendLine("- **Anchors**: enqueue to the consumer's start, timed in the anchor's own process (one clock), with as many")
-            .AppendLine("  consumers as the stack has runner slots; throughput is a drain of jobs queued before the consumers start.")
+            .AppendLine(CultureInfo.InvariantCulture, $"  consumers as the stack has runner slots, but Hangfire at most {HangfireAnchor.MaxWorkers} workers (each holds PostgreSQL connections,")
+            .AppendLine("  which the stack's orchestrators share); throughput is a drain of jobs queued before the consumers start.")
+            .AppendLine("  An anchor that failed shows as failed with its error, and its ratios as n/a.")
             .AppendLine("- **Intake**: signed `queued` webhooks through HAProxy, closed loop, rising concurrency; a step counts only when")
             .AppendLine("  every answer was 2xx and every accepted job is a row in PostgreSQL.")
             .AppendLine("- **Ratios**: RunnerHub ÷ anchor. Latency above 1: RunnerHub is slower. Throughput compares RunnerHub's intake")
@@ -109,15 +116,22 @@ internal sealed partial class BenchReport
         sections.Add(("2. Intake throughput: signed queued webhooks through HAProxy, durable in PostgreSQL", intake));
 
         var anchorNames = Anchors.OfType<JsonObject>().Select(a => Text(a["name"])).ToArray();
+        var failedAnchors = Anchors.OfType<JsonObject>().Where(IsFailed).Select(a => Text(a["name"])).ToHashSet(StringComparer.Ordinal);
         var anchors = new List<string[]> { AnchorsHeader };
         foreach (var a in Anchors.OfType<JsonObject>())
         {
-            foreach (var l in a["latency"]?.AsArray().OfType<JsonObject>() ?? [])
+            if (IsFailed(a))
             {
-                anchors.Add([Text(a["name"]), F(l["rate"]), $"{F(l["received"])}/{F(l["sent"])}", F(l["latency"]?["p50Ms"]), F(l["latency"]?["p90Ms"]), F(l["latency"]?["p99Ms"]), F(l["latency"]?["maxMs"])]);
+                anchors.Add([Text(a["name"]), "failed: " + OneLine(Text(a["error"])), "", "", "", "", "", ""]);
+                continue;
             }
 
-            anchors.Add([Text(a["name"]), "drain", $"{F(a["throughput"]?["processed"])}/{F(a["throughput"]?["jobs"])}", $"{F(a["throughput"]?["perSecond"])}/s", "", "", ""]);
+            foreach (var l in a["latency"]?.AsArray().OfType<JsonObject>() ?? [])
+            {
+                anchors.Add([Text(a["name"]), F(a["consumers"]), F(l["rate"]), $"{F(l["received"])}/{F(l["sent"])}", F(l["latency"]?["p50Ms"]), F(l["latency"]?["p90Ms"]), F(l["latency"]?["p99Ms"]), F(l["latency"]?["maxMs"])]);
+            }
+
+            anchors.Add([Text(a["name"]), F(a["consumers"]), "drain", $"{F(a["throughput"]?["processed"])}/{F(a["throughput"]?["jobs"])}", $"{F(a["throughput"]?["perSecond"])}/s", "", "", ""]);
         }
 
         sections.Add(("3. Anchors, same run, same Redis and PostgreSQL", anchors));
@@ -126,7 +140,7 @@ internal sealed partial class BenchReport
         foreach (var group in Ratios.GroupBy(r => (r.Figure, r.Rate)))
         {
             var label = group.Key.Rate is { } rate ? $"{group.Key.Figure} at {F(rate)}/s" : $"{group.Key.Figure} (intake ÷ drain)";
-            ratios.Add([label, .. anchorNames.Select(n => group.FirstOrDefault(r => r.Anchor == n)?.Value is { } v ? F(v) + "×" : "-")]);
+            ratios.Add([label, .. anchorNames.Select(n => failedAnchors.Contains(n) ? "n/a" : group.FirstOrDefault(r => r.Anchor == n)?.Value is { } v ? F(v) + "×" : "-")]);
         }
 
         sections.Add(("3. Ratios (latency above 1×: RunnerHub slower; throughput below 1×: RunnerHub takes less)", ratios));
@@ -156,7 +170,98 @@ internal sealed partial class BenchReport
         }
 
         sections.Add(($"5. Resources during the {F(Resources["rate"])}/s dispatch step", resources));
+
+        var steps = Dispatch.OfType<JsonObject>().Where(d => d["stackCpu"] is JsonObject).ToList();
+        if (steps.Count > 0)
+        {
+            var perStep = steps.Select(CpuPerJob).ToList();
+            List<string[]> cpu = [["component", "idle, % of a core", .. steps.Select(d => $"ms CPU per job at {F(d["rate"])}/s")]];
+            foreach (var component in CpuComponents)
+            {
+                cpu.Add([component, F(Math.Round(perStep[0].GetValueOrDefault(component).IdlePercent, 1)), .. perStep.Select(p => F(Math.Round(p.GetValueOrDefault(component).MsPerJob, 2)))]);
+            }
+
+            var totals = perStep.Select(p => p.Values.Sum(v => v.MsPerJob)).ToList();
+            cpu.Add(["total", F(Math.Round(perStep[0].Values.Sum(v => v.IdlePercent), 1)), .. totals.Select(t => F(Math.Round(t, 1)))]);
+            var cores = Number(Meta["machine"]?["cores"]) ?? 1;
+            cpu.Add([$"jobs/s {F(cores)} cores can carry at that cost", "", .. totals.Select(t => t > 0 ? F(Math.Floor(cores * 1000 / t)) : "-")]);
+            sections.Add(("6. Where the time goes: CPU per job by component (with its child processes), less what the idle stack uses", cpu));
+        }
+
         return sections;
+    }
+
+    /// <summary>The components of section 6, in order; the simulator and run.sh play GitHub and its runner.</summary>
+    private static readonly string[] CpuComponents =
+        ["orchestrators", "proxy runners", "PostgreSQL (nodes, monitor, pg_autoctl)", "Redis and Sentinels", "HAProxy", "GitHub simulator", "simulated runners (run.sh)"];
+
+    private static string CpuComponent(string piece) => piece switch
+    {
+        _ when piece.StartsWith("orchestrator", StringComparison.Ordinal) => CpuComponents[0],
+        _ when piece.StartsWith("runner", StringComparison.Ordinal) => CpuComponents[1],
+        _ when piece.StartsWith("pg-", StringComparison.Ordinal) => CpuComponents[2],
+        _ when piece.StartsWith("redis", StringComparison.Ordinal) || piece.StartsWith("sentinel", StringComparison.Ordinal) => CpuComponents[3],
+        "haproxy" => CpuComponents[4],
+        _ => CpuComponents[5],
+    };
+
+    /// <summary>
+    /// One dispatch step's CPU per job by component: the busy ticks less the idle rate over the busy
+    /// span, over the step's jobs (a component's share that noise pushes below zero shows as 0);
+    /// the idle use as a percentage of one core. A proxy runner's job processes count as the
+    /// simulated runners, not as the proxy runner.
+    /// </summary>
+    private static Dictionary<string, (double MsPerJob, double IdlePercent)> CpuPerJob(JsonObject step)
+    {
+        var cpu = step["stackCpu"]!;
+        var jobs = Math.Max(1, Number(step["jobs"]) ?? 1);
+        var idleSeconds = Number(cpu["idleSeconds"]) ?? 0;
+        var busySeconds = Number(cpu["busySeconds"]) ?? 0;
+        var idle = Ticks(cpu["idle"]);
+        var busy = Ticks(cpu["busy"]);
+        var result = new Dictionary<string, (double MsPerJob, double IdlePercent)>(StringComparer.Ordinal);
+        foreach (var (component, ticks) in busy)
+        {
+            var idleTicks = idle.GetValueOrDefault(component);
+            var idlePerSecond = idleSeconds > 0 ? idleTicks / idleSeconds : 0;
+            var ms = Math.Max(0, (ticks - (idlePerSecond * busySeconds)) * 10 / jobs);
+            result[component] = (ms, idlePerSecond);
+        }
+
+        return result;
+
+        // Ticks are 1/100 s: ticks per second = % of one core; ticks × 10 = ms.
+        static Dictionary<string, double> Ticks(JsonNode? list)
+        {
+            var byComponent = CpuComponents.ToDictionary(c => c, _ => 0.0, StringComparer.Ordinal);
+            foreach (var p in list?.AsArray().OfType<JsonObject>() ?? [])
+            {
+                var name = Text(p["name"]);
+                var total = Number(p["ticks"]) ?? 0;
+                var own = Number(p["ownTicks"]) ?? 0;
+                if (name.StartsWith("runner", StringComparison.Ordinal))
+                {
+                    byComponent[CpuComponents[1]] += own;
+                    byComponent[CpuComponents[6]] += total - own;
+                }
+                else
+                {
+                    byComponent[CpuComponent(name)] += total;
+                }
+            }
+
+            return byComponent;
+        }
+    }
+
+    /// <summary>A row with nothing after its second cell: a note such as "failed: REASON", not figures.</summary>
+    private static bool IsNote(string[] row) => row.Length > 2 && row.Skip(2).All(cell => cell.Length == 0);
+
+    /// <summary>An error message for one table cell: its lines joined, at most 200 characters (the JSON keeps it whole).</summary>
+    private static string OneLine(string text)
+    {
+        var line = string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length <= 200 ? line : line[..197] + "...";
     }
 
     private static string[] GrowthRow(string label, JsonNode? d) =>

@@ -70,7 +70,7 @@ internal sealed partial class BenchReport
         var anchors = new JsonArray();
         foreach (var file in anchorFiles)
         {
-            anchors.Add(await ReadAsync(file, ct));
+            anchors.Add(await ReadAnchorAsync(file, ct));
         }
 
         // Scenario 5 is sampled during the dispatch step nearest the resources rate (200/s in a full run).
@@ -99,6 +99,51 @@ internal sealed partial class BenchReport
         return new BenchReport(await ReadAsync(metaFile, ct), dispatch, await ReadAsync(intakeFile, ct), anchors, resources, growth);
     }
 
+    /// <summary>
+    /// An anchor's result with <c>failed: false</c>; or, when the anchor failed (scripts/bench
+    /// then writes <c>{name, failed: true, error}</c> in its place) or left no readable result,
+    /// an entry with <c>failed: true</c> and the <c>error</c>, so one anchor's failure costs the run
+    /// only that anchor's figures. A missing file's anchor is named after the file
+    /// (<c>anchor-NAME.json</c>).
+    /// </summary>
+    private static async Task<JsonObject> ReadAnchorAsync(string file, CancellationToken ct)
+    {
+        JsonObject anchor;
+        try
+        {
+            anchor = await ReadAsync(file, ct);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InvalidDataException or InvalidOperationException)
+        {
+            return Failed(AnchorName(file), $"no result in {file}: {ex.Message}");
+        }
+
+        if (IsFailed(anchor))
+        {
+            anchor["name"] ??= AnchorName(file);
+            anchor["error"] ??= "failed (no reason given)";
+            return anchor;
+        }
+
+        if (anchor["name"] is null || anchor["latency"] is not JsonArray || anchor["throughput"] is not JsonObject)
+        {
+            return Failed(Text(anchor["name"] ?? AnchorName(file)), $"{file} is not an anchor result (no name, latency or throughput)");
+        }
+
+        anchor["failed"] = false;
+        return anchor;
+
+        static JsonObject Failed(string name, string error) => new() { ["name"] = name, ["failed"] = true, ["error"] = error };
+    }
+
+    private static string AnchorName(string file)
+    {
+        var stem = Path.GetFileNameWithoutExtension(file);
+        return stem.StartsWith("anchor-", StringComparison.Ordinal) ? stem["anchor-".Length..] : stem;
+    }
+
+    private static bool IsFailed(JsonObject anchor) => anchor["failed"] is JsonValue v && v.TryGetValue<bool>(out var failed) && failed;
+
     private static async Task<JsonObject> ReadAsync(string file, CancellationToken ct)
     {
         await using var stream = File.OpenRead(file);
@@ -116,18 +161,20 @@ internal sealed partial class BenchReport
         var intakeBest = Number(Intake["best"]?["perSecond"]);
         foreach (var anchor in Anchors.OfType<JsonObject>())
         {
+            // A failed anchor keeps its ratios in the document, each with a null value (n/a).
             var name = Text(anchor["name"]);
+            var failed = IsFailed(anchor);
             foreach (var step in Dispatch.OfType<JsonObject>())
             {
                 var rate = Number(step["rate"]);
-                var same = anchor["latency"]?.AsArray().OfType<JsonObject>().FirstOrDefault(l => Number(l["rate"]) == rate);
+                var same = failed ? null : anchor["latency"]?.AsArray().OfType<JsonObject>().FirstOrDefault(l => Number(l["rate"]) == rate);
                 foreach (var p in new[] { "p50Ms", "p99Ms" })
                 {
                     ratios.Add(Ratio.Of(name, "dispatch " + p[..3], rate, Number(step["webhookToRunner"]?[p]), Number(same?["latency"]?[p])));
                 }
             }
 
-            ratios.Add(Ratio.Of(name, "throughput", null, intakeBest, Number(anchor["throughput"]?["perSecond"])));
+            ratios.Add(Ratio.Of(name, "throughput", null, intakeBest, failed ? null : Number(anchor["throughput"]?["perSecond"])));
         }
 
         return ratios;

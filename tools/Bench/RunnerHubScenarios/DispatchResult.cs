@@ -24,7 +24,16 @@ internal sealed record DispatchResult(
     LatencySummary WebhookToRunner,
     LatencySummary QueuedToInProgress,
     DispatchBreakdown Breakdown,
-    IReadOnlyList<ProcessUsage> Processes);
+    IReadOnlyList<ProcessUsage> Processes,
+    StackCpu? StackCpu = null);
+
+/// <summary>
+/// CPU of every process of the stack (each with its descendants: PostgreSQL's backends, a proxy
+/// runner's job processes), in ticks of 1/100 s: <see cref="Idle"/> over
+/// <see cref="IdleSeconds"/> with no jobs, then <see cref="Busy"/> over <see cref="BusySeconds"/>
+/// from the first job's creation until the last one started.
+/// </summary>
+internal sealed record StackCpu(double IdleSeconds, IReadOnlyList<TreeUsage> Idle, double BusySeconds, IReadOnlyList<TreeUsage> Busy);
 
 /// <summary>
 /// Where <see cref="DispatchResult.WebhookToRunner"/> goes: <see cref="AcceptedToClaimed"/> (queued

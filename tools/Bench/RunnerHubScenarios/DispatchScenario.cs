@@ -13,7 +13,8 @@ namespace RunnerHub.Bench.RunnerHubScenarios;
 /// from what the product and the simulator record anyway (no hook in the product): PostgreSQL's
 /// job timestamps and the simulator's delivery log.
 /// </summary>
-internal sealed class DispatchScenario(HttpClient simulator, string postgres, IReadOnlyList<(string Name, int Pid)> watch)
+internal sealed class DispatchScenario(
+    HttpClient simulator, string postgres, IReadOnlyList<(string Name, int Pid)> watch, ProcessTreeSampler? stack = null, TimeSpan idle = default)
 {
     private static readonly string[] Repositories = ["octo-org/bench-dispatch"];
 
@@ -24,6 +25,9 @@ internal sealed class DispatchScenario(HttpClient simulator, string postgres, IR
 
         // A clean simulator: no jobs of an earlier step, and a fresh API rate-limit window.
         (await simulator.DeleteAsync(new Uri("/_simulator/state", UriKind.Relative), cancellationToken)).EnsureSuccessStatusCode();
+        var idleUsage = await IdleUsageAsync(cancellationToken);
+        stack?.Start();
+        var stackBegan = Stopwatch.GetTimestamp();
         using var response = await simulator.PostAsJsonAsync(
             new Uri("/jobs", UriKind.Relative),
             new { count, rate, durationMs = jobMs, labelSets = new[] { labels }, repositories = Repositories },
@@ -37,6 +41,8 @@ internal sealed class DispatchScenario(HttpClient simulator, string postgres, IR
         var waiting = WaitAsync(first, last, count, duration + settleTimeout, cancellationToken);
         var usage = await sampler.RunUntilAsync(waiting);
         var timedOut = !await waiting;
+        var stackUsage = stack?.Stop();
+        var stackSeconds = Stopwatch.GetElapsedTime(stackBegan).TotalSeconds;
         if (timedOut)
         {
             // Jobs left waiting would be dispatched during the next step and skew it: cancel them at
@@ -49,8 +55,26 @@ internal sealed class DispatchScenario(HttpClient simulator, string postgres, IR
         Progress.Line(string.Create(
             CultureInfo.InvariantCulture,
             $"dispatch {rate}/s: webhook->runner p50 {webhookToRunner.P50Ms} p99 {webhookToRunner.P99Ms} ms; queued->in_progress p50 {queuedToInProgress.P50Ms} p99 {queuedToInProgress.P99Ms} ms"));
+        var cpu = stackUsage is null || idleUsage is null ? null : new StackCpu(idle.TotalSeconds, idleUsage, Math.Round(stackSeconds, 2), stackUsage);
         return new DispatchResult(
-            rate, duration.TotalSeconds, count, achieved, accepted, acknowledged, inProgress, failed, timedOut, webhookToRunner, queuedToInProgress, breakdown, usage);
+            rate, duration.TotalSeconds, count, achieved, accepted, acknowledged, inProgress, failed, timedOut, webhookToRunner, queuedToInProgress, breakdown, usage, cpu);
+    }
+
+    /// <summary>
+    /// The stack's CPU while no job flows (health checks, leader tasks, replication, Sentinels),
+    /// so the report can take it off what the jobs cost.
+    /// </summary>
+    private async Task<IReadOnlyList<TreeUsage>?> IdleUsageAsync(CancellationToken cancellationToken)
+    {
+        if (stack is null || idle <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        Progress.Line(string.Create(CultureInfo.InvariantCulture, $"measuring the idle stack's CPU for {idle.TotalSeconds:F0} s"));
+        stack.Start();
+        await Task.Delay(idle, cancellationToken);
+        return stack.Stop();
     }
 
     /// <summary>
