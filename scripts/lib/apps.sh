@@ -131,7 +131,7 @@ start_simulator() {
         dotnet "$(app_dll github-simulator)"
 }
 
-# Slots per proxy runner: each slot is one simulated runner (a bash + curl process), so a stream
+# Slots per proxy runner: each slot is one simulated runner (a bash process), so a stream
 # of 100 jobs/s of 200 ms needs about 20 slots in all.
 RUNNER_SLOTS=${RUNNERHUB_RUNNER_SLOTS:-16}
 

@@ -76,6 +76,12 @@ internal sealed partial class BenchReport
             .AppendLine("  An anchor that failed shows as failed with its error, and its ratios as n/a.")
             .AppendLine("- **Intake**: signed `queued` webhooks through HAProxy, closed loop, rising concurrency; a step counts only when")
             .AppendLine("  every answer was 2xx and every accepted job is a row in PostgreSQL.")
+            .AppendLine("- **Where the time goes**: `/proc` read before and after each dispatch step (and for a few seconds with no")
+            .AppendLine("  jobs just before it): every process the stack started with all its descendants (PostgreSQL's backends under")
+            .AppendLine("  pg_autoctl; a proxy runner's job processes, counted as the simulated runners). CPU per job is the step's CPU")
+            .AppendLine("  less the idle rate over the step, over its jobs; \"jobs/s the cores carry\" is the cores' 1,000 ms a second")
+            .AppendLine("  over that total: the rate at which the machine, not RunnerHub's design, becomes the limit. The simulator and")
+            .AppendLine("  run.sh play GitHub and its runner; on a real deployment they run elsewhere.")
             .AppendLine("- **Ratios**: RunnerHub ÷ anchor. Latency above 1: RunnerHub is slower. Throughput compares RunnerHub's intake")
             .AppendLine("  with the anchor's drain (both: jobs per second the system takes in and makes durable or hands out).");
         return md.ToString();
