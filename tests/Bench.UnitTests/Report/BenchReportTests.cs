@@ -103,6 +103,32 @@ public sealed class BenchReportTests : IDisposable
         Assert.Equal(["62"], Row("jobs/s 2 cores can carry at that cost"));
     }
 
+    [Fact]
+    public async Task FromResultsAsync_RendersASavedRunAsTheRunDid()
+    {
+        var dispatch = Write("dispatch-50.json", """
+            {"rate": 50, "achievedRate": 49, "jobs": 100, "acknowledged": 100,
+             "webhookToRunner": {"p50Ms": 20, "p90Ms": 30, "p99Ms": 40, "maxMs": 50},
+             "queuedToInProgress": {"p50Ms": 25, "p90Ms": 35, "p99Ms": 45, "maxMs": 55}, "processes": []}
+            """);
+        var intake = Write("intake.json", """{"steps": [], "best": {"perSecond": 800, "answer": {"p50Ms": 2, "p99Ms": 9}}}""");
+        var meta = Write("meta.json", """{"command": "scripts/bench", "quick": false, "consumers": 32, "machine": {"cores": 2}}""");
+        var redisList = Write("anchor-redis-list.json", """
+            {"name": "redis-list", "consumers": 32,
+             "latency": [{"rate": 50, "sent": 100, "received": 100, "latency": {"p50Ms": 2, "p90Ms": 3, "p99Ms": 4, "maxMs": 5}}],
+             "throughput": {"jobs": 1000, "processed": 1000, "seconds": 0.5, "perSecond": 2000}}
+            """);
+        var run = await BenchReport.LoadAsync([dispatch], intake, [redisList], meta, 50, null, [], CancellationToken.None);
+        var saved = Write("results.json", run.Document.ToJsonString());
+
+        var again = await BenchReport.FromResultsAsync(saved, CancellationToken.None);
+
+        Assert.Equal(run.Table(), again.Table());
+        Assert.Equal(run.Markdown(), again.Markdown());
+        Assert.Equal(run.Document.ToJsonString(), again.Document.ToJsonString());
+        await Assert.ThrowsAsync<InvalidDataException>(() => BenchReport.FromResultsAsync(intake, CancellationToken.None));
+    }
+
     private string Write(string name, string json)
     {
         Assert.NotNull(JsonNode.Parse(json));

@@ -37,6 +37,8 @@ internal static class Commands
                        --dispatch FILE,FILE,... --intake FILE --anchors FILE,FILE,... --meta FILE
                        [--growth-backlog FILE] [--growth-slots SLOTS:FILE,SLOTS:FILE,...]
                        [--resources-rate N (200)] [--json-output FILE] [--markdown FILE]
+                       or: --from RESULTS.json (a saved run's JSON, rendered again)
+                       [--json-output FILE] [--markdown FILE]
 
         Anchor options: --rates 50,200,500 --duration S (20) --consumers N (32) --drain-jobs N (20000)
                         --settle-timeout S (60)
@@ -205,6 +207,16 @@ internal static class Commands
     private static Func<Task> ReportCommand(BenchArguments o, CancellationToken ct)
     {
         static string[] Files(string? list) => (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var from = o.Optional("from");
+        var jsonOutput = o.Optional("json-output");
+        var markdown = o.Optional("markdown");
+        if (from is not null)
+        {
+            // A saved run's results (scripts/bench's JSON), rendered again: the table, and the
+            // Markdown when asked (after a change to the report, without measuring again).
+            return async () => await WriteReportAsync(await BenchReport.FromResultsAsync(from, ct), jsonOutput, markdown, ct);
+        }
+
         var dispatch = Files(o.Required("dispatch"));
         var intake = o.Required("intake");
         var anchors = Files(o.Required("anchors"));
@@ -212,21 +224,21 @@ internal static class Commands
         var growthBacklog = o.Optional("growth-backlog");
         var growthSlots = Files(o.Optional("growth-slots"));
         var resourcesRate = o.Double("resources-rate", 200, 1, 100_000);
-        var jsonOutput = o.Optional("json-output");
-        var markdown = o.Optional("markdown");
-        return async () =>
-        {
-            var report = await BenchReport.LoadAsync(dispatch, intake, anchors, meta, resourcesRate, growthBacklog, growthSlots, ct);
-            Console.WriteLine(report.Table());
-            if (!string.IsNullOrEmpty(jsonOutput))
-            {
-                await BenchJson.WriteAsync(report.Document, jsonOutput, ct);
-            }
+        return async () => await WriteReportAsync(
+            await BenchReport.LoadAsync(dispatch, intake, anchors, meta, resourcesRate, growthBacklog, growthSlots, ct), jsonOutput, markdown, ct);
+    }
 
-            if (!string.IsNullOrEmpty(markdown))
-            {
-                await File.WriteAllTextAsync(markdown, report.Markdown(), ct);
-            }
-        };
+    private static async Task WriteReportAsync(BenchReport report, string? jsonOutput, string? markdown, CancellationToken ct)
+    {
+        Console.WriteLine(report.Table());
+        if (!string.IsNullOrEmpty(jsonOutput))
+        {
+            await BenchJson.WriteAsync(report.Document, jsonOutput, ct);
+        }
+
+        if (!string.IsNullOrEmpty(markdown))
+        {
+            await File.WriteAllTextAsync(markdown, report.Markdown(), ct);
+        }
     }
 }

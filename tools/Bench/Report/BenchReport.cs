@@ -100,6 +100,28 @@ internal sealed partial class BenchReport
     }
 
     /// <summary>
+    /// The report of a saved run: the document <see cref="Document"/> wrote (scripts/bench's
+    /// JSON). Its ratios are computed again, so a change to them shows without measuring again.
+    /// </summary>
+    public static async Task<BenchReport> FromResultsAsync(string file, CancellationToken ct)
+    {
+        var document = await ReadAsync(file, ct);
+        var scenarios = document["scenarios"] as JsonObject
+            ?? throw new InvalidDataException($"{file} is not a scripts/bench results file (no scenarios)");
+        JsonObject Object(JsonNode? node, string name) => (node as JsonObject)?.DeepClone().AsObject()
+            ?? throw new InvalidDataException($"{file} has no {name}");
+        JsonArray Array(JsonNode? node, string name) => (node as JsonArray)?.DeepClone().AsArray()
+            ?? throw new InvalidDataException($"{file} has no {name}");
+        return new BenchReport(
+            Object(document["meta"], "meta"),
+            Array(scenarios["dispatch"], "scenarios.dispatch"),
+            Object(scenarios["intake"], "scenarios.intake"),
+            Array(document["anchors"], "anchors"),
+            Object(scenarios["resources"], "scenarios.resources"),
+            Object(scenarios["growth"], "scenarios.growth"));
+    }
+
+    /// <summary>
     /// An anchor's result with <c>failed: false</c>; or, when the anchor failed (scripts/bench
     /// then writes <c>{name, failed: true, error}</c> in its place) or left no readable result,
     /// an entry with <c>failed: true</c> and the <c>error</c>, so one anchor's failure costs the run
