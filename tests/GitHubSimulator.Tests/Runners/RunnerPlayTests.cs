@@ -92,6 +92,29 @@ public sealed class RunnerPlayTests
     }
 
     [Fact]
+    public async Task Runner_WaitingForAJob_EndsWithoutOne_WhenTheStateIsReset_AndTakesNoJobQueuedAfter()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var (_, jit) = await host.RegisterRunnerAsync("stale", ["self-hosted", "linux", "x64"]);
+        var run = host.RunRunnerAsync(jit, waitMs: 60_000);
+        await Poll.UntilAsync("the runner online", () => host.Api.GetFromJsonAsync<JsonObject>("/repos/octo-org/octo-repo/actions/runners"),
+            l => (string?)l!["runners"]![0]!["status"] == "online");
+
+        using (var reset = await host.Client.DeleteAsync("/_simulator/state"))
+        {
+            reset.EnsureSuccessStatusCode();
+        }
+
+        // Within seconds, not the minute it was told to wait.
+        using var response = await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null((long?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]);
+        await host.PostJobsAsync(new { count = 1, durationMs = 0 });
+        var summary = await host.SettledSummaryAsync(1);
+        Assert.Equal(1, (int)summary["queued"]!);
+    }
+
+    [Fact]
     public async Task TwoRunners_OneJob_OnlyOneGetsIt()
     {
         await using var host = await SimulatorHost.StartAsync();

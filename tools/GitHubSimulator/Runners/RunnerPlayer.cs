@@ -21,8 +21,9 @@ internal sealed class RunnerPlayer(
     public async Task<RunResult> RunAsync(RunnerSnapshot runner, TimeSpan wait, CancellationToken runnerGone)
     {
         var started = time.GetTimestamp();
+        var reset = runners.ResetToken;
         Log.RunnerStarted(logger, runner.Name, runner.Id, runner.Scope.ToString(), string.Join(',', runner.Labels), wait.TotalSeconds);
-        var job = await BootAsync(runner, runnerGone) ? await WaitForJobAsync(runner, wait, runnerGone) : null;
+        var job = await BootAsync(runner, runnerGone) ? await WaitForJobAsync(runner, wait, runnerGone, reset) : null;
         if (job is null)
         {
             runners.Ended(runner.Id, ranJob: false);
@@ -75,11 +76,14 @@ internal sealed class RunnerPlayer(
         }
     }
 
-    /// <summary>Looks, then sleeps until a job is queued or the wait ends; bounded by the wait.</summary>
-    private async Task<JobSnapshot?> WaitForJobAsync(RunnerSnapshot runner, TimeSpan wait, CancellationToken runnerGone)
+    /// <summary>
+    /// Looks, then sleeps until a job is queued or the wait ends; bounded by the wait. A reset of
+    /// the simulator's state (<paramref name="reset"/>) ends the wait without a job.
+    /// </summary>
+    private async Task<JobSnapshot?> WaitForJobAsync(RunnerSnapshot runner, TimeSpan wait, CancellationToken runnerGone, CancellationToken reset)
     {
         var started = time.GetTimestamp();
-        while (!runnerGone.IsCancellationRequested)
+        while (!runnerGone.IsCancellationRequested && !reset.IsCancellationRequested)
         {
             // Take the signal before looking, so a job queued between the look and the wait still wakes us.
             var queued = jobs.QueuedSignal;
@@ -95,7 +99,7 @@ internal sealed class RunnerPlayer(
                 return null;
             }
 
-            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(runnerGone);
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(runnerGone, reset);
             var deadline = Task.Delay(remaining, time, stopWaiting.Token);
             await Task.WhenAny(queued, deadline);
             await stopWaiting.CancelAsync();

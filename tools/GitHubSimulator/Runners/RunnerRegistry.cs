@@ -8,7 +8,7 @@ namespace RunnerHub.GitHubSimulator.Runners;
 /// scope (repository or organization), as on GitHub. A JIT runner is ephemeral: once it has run
 /// a job GitHub removes it; one that got no job stays registered (offline) until deleted.
 /// </summary>
-internal sealed class RunnerRegistry(SimulatorIds ids, TimeProvider time)
+internal sealed class RunnerRegistry(SimulatorIds ids, TimeProvider time) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, RegisteredRunner> _runners = [];
@@ -19,6 +19,23 @@ internal sealed class RunnerRegistry(SimulatorIds ids, TimeProvider time)
 
     // Jobs that had two runners waiting for them at once (see DispatchedTwiceAtOnce), by dispatch key.
     private readonly SortedSet<string> _dispatchedTwice = new(StringComparer.OrdinalIgnoreCase);
+
+    // Cancelled by Reset: runners still waiting for a job then end without one, as a runner GitHub
+    // deleted would. Otherwise they would outlive the state they belonged to and take the jobs of
+    // whatever comes next before the runners made for those jobs.
+    private CancellationTokenSource _generation = new();
+
+    /// <summary>Cancelled at the next <see cref="Reset"/>.</summary>
+    public CancellationToken ResetToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _generation.Token;
+            }
+        }
+    }
 
     public (RunnerSnapshot? Runner, string? JitConfig) Register(RunnerScope scope, string name, IReadOnlyList<string> labels, string workFolder)
     {
@@ -153,11 +170,26 @@ internal sealed class RunnerRegistry(SimulatorIds ids, TimeProvider time)
 
     public void Reset()
     {
+        CancellationTokenSource ended;
         lock (_gate)
         {
             _runners.Clear();
             _finished.Clear();
             _dispatchedTwice.Clear();
+            ended = _generation;
+            _generation = new CancellationTokenSource();
+        }
+
+        // Outside the lock: the waiting runners' continuations run here. Not disposed: a runner
+        // that read the token just before may still be registering on it.
+        ended.Cancel();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _generation.Dispose();
         }
     }
 
