@@ -13,6 +13,7 @@ internal static class DispatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchOptions>, DispatchOptionsValidator>());
         services.TryAddSingleton<ConnectedRunners>();
         services.TryAddSingleton<DispatchSignal>();
+        services.TryAddSingleton<DispatchMetrics>();
         services.TryAddSingleton<IDispatchStore, PostgresDispatchStore>();
         services.AddHostedService<Dispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, LeaseExpiryTask>());

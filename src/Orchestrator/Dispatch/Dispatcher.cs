@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using RunnerHub.Contracts;
@@ -29,6 +30,7 @@ internal sealed class Dispatcher(
     IRedisConnection redis,
     SchemaState schema,
     JobMetrics metrics,
+    DispatchMetrics steps,
     IOptions<DispatchOptions> options,
     IOptions<NodeOptions> node,
     ILogger<Dispatcher> logger) : BackgroundService
@@ -143,7 +145,9 @@ internal sealed class Dispatcher(
 
     private async Task<Outcome> DispatchOneAsync(ConnectedRunner runner, LabelSet labels, long jobId, CancellationToken cancellationToken)
     {
+        var at = Stopwatch.GetTimestamp();
         var claim = await store.ClaimAsync(jobId, runner.RunnerId, options.Value.Lease, cancellationToken);
+        at = steps.Step(DispatchMetrics.Claim, at);
         if (claim is null)
         {
             Log.NotQueued(logger, jobId);
@@ -156,16 +160,19 @@ internal sealed class Dispatcher(
         try
         {
             var jit = await github.GenerateJitConfigAsync(claim.Repository, claim.JitRunnerName, claim.Labels, cancellationToken);
+            at = steps.Step(DispatchMetrics.JitConfig, at);
             sent = true;
             var ack = await hub.Clients.Client(runner.ConnectionId)
                 .Dispatch(new JobDispatch(jobId, claim.Attempt, claim.Repository, jit.RunnerName, jit.EncodedJitConfig, claim.Labels))
                 .WaitAsync(options.Value.AckTimeout, cancellationToken);
+            at = steps.Step(DispatchMetrics.Runner, at);
             if (ack.Started)
             {
                 // Counted before the bookkeeping below: the runner runs the job even when it fails.
                 metrics.Dispatched(labels.ToString(), claim.QueuedSince, claim.DispatchedAt);
                 await queue.CompleteAsync(labels, node.Value.Id, jobId);
                 await store.AcknowledgedAsync(jobId, claim.Attempt, cancellationToken);
+                steps.Step(DispatchMetrics.Record, at);
                 Log.Dispatched(logger, jobId, claim.Attempt, runner.Name, jit.RunnerName);
                 return Outcome.Dispatched;
             }

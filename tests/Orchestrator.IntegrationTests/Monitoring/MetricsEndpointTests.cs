@@ -19,6 +19,8 @@ namespace RunnerHub.Orchestrator.IntegrationTests.Monitoring;
 [Collection(InfrastructureGroup.Name)]
 public sealed partial class MetricsEndpointTests(InfrastructureFixture infra, ITestOutputHelper output)
 {
+    private static readonly string[] DispatchSteps = ["claim", "jit_config", "runner", "record"];
+
     [Fact]
     public async Task Metrics_ShowTheJobFlow_ByLabelSet_ToAnOperatorToken()
     {
@@ -106,6 +108,13 @@ public sealed partial class MetricsEndpointTests(InfrastructureFixture infra, IT
         Assert.True(Value(text, "runnerhub_job_queued_to_dispatched_seconds_bucket", ("labels", served), ("le", "+Inf")) == 1, Excerpt(text));
         Assert.True(Value(text, "runnerhub_job_queued_to_dispatched_seconds_bucket", ("labels", served), ("le", "0.01")) is not null, Excerpt(text));
         Assert.True(Value(text, "runnerhub_job_dispatched_to_started_seconds_count", ("labels", served)) == 1, Excerpt(text));
+        // The one dispatch, step by step, on the node that made it.
+        foreach (var step in DispatchSteps)
+        {
+            Assert.True(Value(text, "runnerhub_dispatch_step_seconds_count", ("step", step)) == 1, $"step {step}: {Excerpt(text)}");
+            Assert.True(Value(text, "runnerhub_dispatch_step_seconds_sum", ("step", step)) > 0, $"step {step}: {Excerpt(text)}");
+        }
+
         Assert.True(Value(text, "runnerhub_jobs_completed_total", ("labels", served), ("conclusion", "success")) == 1, Excerpt(text));
         Assert.True(Value(text, "runnerhub_job_started_to_completed_seconds_sum", ("labels", served)) == 120, Excerpt(text));
         Assert.True(Value(text, "runnerhub_queue_oldest_wait_seconds", ("labels", unserved)) > 0, Excerpt(text));
