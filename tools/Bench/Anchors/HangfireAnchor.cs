@@ -41,7 +41,10 @@ internal sealed class HangfireAnchor(string connectionString, AnchorSettings set
     /// </summary>
     public const int PoolSize = (2 * MaxWorkers) + 16;
 
-    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = PoolSize }.ConnectionString;
+    // Timeout: how long an enqueue waits for a pooled connection. Above what Hangfire sustains here
+    // (about 100 jobs/s in a full run), the enqueues queue for connections; with Npgsql's 15 s the
+    // 500/s step failed them and the anchor died. Waiting is what an open loop should measure.
+    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = PoolSize, Timeout = 120 }.ConnectionString;
 
     /// <summary>The workers it runs, and reports as its consumers: as many as asked, at most <see cref="MaxWorkers"/>.</summary>
     public int Workers { get; } = Math.Min(settings.Consumers, MaxWorkers);
@@ -120,20 +123,35 @@ internal sealed class HangfireAnchor(string connectionString, AnchorSettings set
         var recorder = new LatencyRecorder();
         HangfireProbe.Recorder = recorder;
         // Enqueueing is a synchronous INSERT; each runs on the thread pool so a slow one does not hold up the schedule.
-        var enqueues = new List<Task>(count);
+        // One that fails (Hangfire gave up on its INSERT) is counted and left out: the step goes on.
+        var enqueues = new List<Task<string?>>(count);
         var seconds = await OpenLoop.RunAsync(
             rate,
             count,
             _ =>
             {
                 var at = Stopwatch.GetTimestamp();
-                enqueues.Add(Task.Run(() => client.Enqueue(() => HangfireProbe.Run(at)), CancellationToken.None));
+                enqueues.Add(Task.Run(
+                    () =>
+                    {
+                        try
+                        {
+                            client.Enqueue(() => HangfireProbe.Run(at));
+                            return null;
+                        }
+                        catch (BackgroundJobClientException ex)
+                        {
+                            return ex.InnerException?.Message ?? ex.Message;
+                        }
+                    },
+                    CancellationToken.None));
             },
             cancellationToken);
-        await Task.WhenAll(enqueues);
-        var complete = await recorder.WaitForAsync(count, settings.SettleTimeout, cancellationToken);
+        var errors = (await Task.WhenAll(enqueues)).OfType<string>().ToList();
+        var complete = await recorder.WaitForAsync(count - errors.Count, settings.SettleTimeout, cancellationToken);
         var summary = recorder.Summary();
-        Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hangfire {rate}/s: {summary.Count}/{count} started{(complete ? "" : " (timed out)")}, p50 {summary.P50Ms} ms, p99 {summary.P99Ms} ms"));
+        var failed = errors.Count == 0 ? "" : $", {errors.Count} enqueues failed (first: {errors[0]})";
+        Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hangfire {rate}/s: {summary.Count}/{count} started{(complete ? "" : " (timed out)")}{failed}, p50 {summary.P50Ms} ms, p99 {summary.P99Ms} ms"));
         return new RateResult(rate, Math.Round(seconds, 3), count, summary.Count, Math.Round(count / seconds, 1), summary);
     }
 

@@ -26,6 +26,8 @@ internal static class Commands
                        [--settle-timeout S (120)] [--watch name:pid,name:pid] (CPU and RSS sampled)
                        [--stack name:pid,...] (CPU of each with its descendants, per job)
                        [--idle-seconds S (0)] (the --stack processes' CPU with no jobs first)
+                       [--metrics URL,URL,... --operator-token-file F] (the nodes' /metrics: each
+                       dispatch step's mean, runnerhub_dispatch_step_seconds)
           intake       RunnerHub scenario 2: signed queued webhooks, closed loop, rising concurrency
                        --url WEBHOOK_URL --webhook-secret-file F --postgres CONNSTR --postgres-password-file F
                        [--concurrency 1,4,16,32,64,128] [--step-seconds S (10)] [--cleanup true|false (true)]
@@ -132,12 +134,21 @@ internal static class Commands
         var watch = Watch(o, "watch");
         var stack = Watch(o, "stack");
         var idle = TimeSpan.FromSeconds(o.Double("idle-seconds", 0, 0, 600));
+        var metrics = (o.Optional("metrics") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri : null).ToList();
+        if (metrics.Contains(null))
+        {
+            o.Problems.Add("--metrics must be absolute URLs, comma-separated");
+        }
+
+        var token = metrics.Count == 0 ? string.Empty : o.SecretFile("operator-token-file", required: true);
         var output = o.Optional("output");
         return async () =>
         {
             using var http = new HttpClient { BaseAddress = simulator, Timeout = TimeSpan.FromSeconds(30) };
             var sampler = stack.Count == 0 ? null : new ProcessTreeSampler(stack);
-            var result = await new DispatchScenario(http, postgres, watch, sampler, idle).RunAsync(rate, duration, jobMs, labels, settle, ct);
+            var steps = metrics.Count == 0 ? null : new DispatchSteps(http, [.. metrics.OfType<Uri>()], token);
+            var result = await new DispatchScenario(http, postgres, watch, sampler, idle, steps).RunAsync(rate, duration, jobMs, labels, settle, ct);
             await BenchJson.WriteAsync(result, output, ct);
         };
     }

@@ -9,7 +9,8 @@ namespace RunnerHub.Bench.Report;
 internal sealed partial class BenchReport
 {
     private static readonly string[] DispatchHeader = ["rate/s", "achieved/s", "jobs", "at runner", "webhook→runner p50", "p90", "p99", "max", "queued→in_progress p50", "p90", "p99", "max"];
-    private static readonly string[] BreakdownHeader = ["rate/s", "accepted→claimed p50", "p99", "claimed→runner ack p50", "p99"];
+    private static readonly string[] BreakdownHeader =
+        ["rate/s", "accepted→claimed p50", "p99", "claimed→runner ack p50", "p99", "steps (mean): claim", "JIT config", "runner", "record"];
     private static readonly string[] IntakeHeader = ["concurrency", "sent", "accepted", "failed", "in PostgreSQL", "per second", "answer p50 ms", "p99 ms"];
     private static readonly string[] AnchorsHeader = ["anchor", "consumers", "rate/s", "received", "p50 ms", "p90 ms", "p99 ms", "max ms"];
     private static readonly string[] ResourcesHeader = ["process", "pid", "CPU % of one core", "peak RSS MiB"];
@@ -73,6 +74,10 @@ internal sealed partial class BenchReport
             .AppendLine("  `jobs.acknowledged_at` (the proxy runner confirmed it holds the JIT config); one clock.")
             .AppendLine("  Split at `jobs.dispatched_at` (a node with a free slot claimed the job): before it, the job waits in its")
             .AppendLine("  queue; after it come the JIT config call to GitHub, SignalR to the runner, its process start and the ack.")
+            .AppendLine("- **Steps**: the orchestrators' own `runnerhub_dispatch_step_seconds` (scraped from every node before and after")
+            .AppendLine("  the step; the mean of each): `claim` (PostgreSQL), `jit_config` (GitHub's generate-jitconfig, here the")
+            .AppendLine("  simulator), `runner` (SignalR to the runner until it answers, after starting the runner process), `record`")
+            .AppendLine("  (Redis pointer removed, acknowledgement stored in PostgreSQL).")
             .AppendLine("- **queued → in_progress**: the GitHub simulator's `queued` delivery to its `in_progress` delivery of the job.")
             .AppendLine("- **Anchors**: enqueue to the consumer's start, timed in the anchor's own process (one clock), with as many")
             .AppendLine(CultureInfo.InvariantCulture, $"  consumers as the stack has runner slots, but Hangfire at most {HangfireAnchor.MaxWorkers} workers (each holds PostgreSQL connections,")
@@ -110,10 +115,12 @@ internal sealed partial class BenchReport
         {
             var queued = d["breakdown"]?["acceptedToClaimed"];
             var handOver = d["breakdown"]?["claimedToAcknowledged"];
-            breakdown.Add([F(d["rate"]), F(queued?["p50Ms"]), F(queued?["p99Ms"]), F(handOver?["p50Ms"]), F(handOver?["p99Ms"])]);
+            var means = d["steps"];
+            breakdown.Add([F(d["rate"]), F(queued?["p50Ms"]), F(queued?["p99Ms"]), F(handOver?["p50Ms"]), F(handOver?["p99Ms"]),
+                F(means?["claim"]?["meanMs"]), F(means?["jit_config"]?["meanMs"]), F(means?["runner"]?["meanMs"]), F(means?["record"]?["meanMs"])]);
         }
 
-        sections.Add(("1. Where webhook→runner goes (ms): waiting for a free slot's claim, then the hand-over", breakdown));
+        sections.Add(("1. Where webhook→runner goes (ms): waiting for a free slot's claim, then the hand-over, step by step", breakdown));
 
         var intake = new List<string[]> { IntakeHeader };
         foreach (var s in Intake["steps"]?.AsArray().OfType<JsonObject>() ?? [])

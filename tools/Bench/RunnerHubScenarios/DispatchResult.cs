@@ -25,7 +25,8 @@ internal sealed record DispatchResult(
     LatencySummary QueuedToInProgress,
     DispatchBreakdown Breakdown,
     IReadOnlyList<ProcessUsage> Processes,
-    StackCpu? StackCpu = null);
+    StackCpu? StackCpu = null,
+    IReadOnlyDictionary<string, StepFigure>? Steps = null);
 
 /// <summary>
 /// CPU of every process of the stack (each with its descendants: PostgreSQL's backends, a proxy

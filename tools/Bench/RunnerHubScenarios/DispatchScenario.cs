@@ -14,7 +14,12 @@ namespace RunnerHub.Bench.RunnerHubScenarios;
 /// job timestamps and the simulator's delivery log.
 /// </summary>
 internal sealed class DispatchScenario(
-    HttpClient simulator, string postgres, IReadOnlyList<(string Name, int Pid)> watch, ProcessTreeSampler? stack = null, TimeSpan idle = default)
+    HttpClient simulator,
+    string postgres,
+    IReadOnlyList<(string Name, int Pid)> watch,
+    ProcessTreeSampler? stack = null,
+    TimeSpan idle = default,
+    DispatchSteps? steps = null)
 {
     private static readonly string[] Repositories = ["octo-org/bench-dispatch"];
 
@@ -26,6 +31,11 @@ internal sealed class DispatchScenario(
         // A clean simulator: no jobs of an earlier step, and a fresh API rate-limit window.
         (await simulator.DeleteAsync(new Uri("/_simulator/state", UriKind.Relative), cancellationToken)).EnsureSuccessStatusCode();
         var idleUsage = await IdleUsageAsync(cancellationToken);
+        if (steps is not null)
+        {
+            await steps.StartAsync(cancellationToken);
+        }
+
         stack?.Start();
         var stackBegan = Stopwatch.GetTimestamp();
         using var response = await simulator.PostAsJsonAsync(
@@ -43,6 +53,7 @@ internal sealed class DispatchScenario(
         var timedOut = !await waiting;
         var stackUsage = stack?.Stop();
         var stackSeconds = Stopwatch.GetElapsedTime(stackBegan).TotalSeconds;
+        var stepFigures = steps is null ? null : await steps.StopAsync(cancellationToken);
         if (timedOut)
         {
             // Jobs left waiting would be dispatched during the next step and skew it: cancel them at
@@ -57,7 +68,7 @@ internal sealed class DispatchScenario(
             $"dispatch {rate}/s: webhook->runner p50 {webhookToRunner.P50Ms} p99 {webhookToRunner.P99Ms} ms; queued->in_progress p50 {queuedToInProgress.P50Ms} p99 {queuedToInProgress.P99Ms} ms"));
         var cpu = stackUsage is null || idleUsage is null ? null : new StackCpu(idle.TotalSeconds, idleUsage, Math.Round(stackSeconds, 2), stackUsage);
         return new DispatchResult(
-            rate, duration.TotalSeconds, count, achieved, accepted, acknowledged, inProgress, failed, timedOut, webhookToRunner, queuedToInProgress, breakdown, usage, cpu);
+            rate, duration.TotalSeconds, count, achieved, accepted, acknowledged, inProgress, failed, timedOut, webhookToRunner, queuedToInProgress, breakdown, usage, cpu, stepFigures);
     }
 
     /// <summary>
