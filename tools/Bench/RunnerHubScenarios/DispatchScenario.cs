@@ -103,9 +103,12 @@ internal sealed class DispatchScenario(
     }
 
     /// <summary>
-    /// Polls PostgreSQL once a second (printing progress) until every job reached a runner: its own
-    /// dispatch was acknowledged, or GitHub already started it (a runner made for another job may
-    /// take it: GitHub hands a new runner the oldest matching job). False at the deadline.
+    /// Polls PostgreSQL once a second (printing progress) until GitHub started every job (or
+    /// RunnerHub gave one up: dead). An acknowledged dispatch is not enough: GitHub hands a new
+    /// runner the oldest matching job, so the runner made for a job may take another, and the job
+    /// is queued again. Left so, it would still be queued in RunnerHub when the next step resets
+    /// the simulator, which then no longer has it, and its dispatches would take that step's jobs.
+    /// False at the deadline.
     /// </summary>
     private async Task<bool> WaitAsync(long first, long last, int count, TimeSpan budget, CancellationToken cancellationToken)
     {
@@ -172,7 +175,7 @@ internal sealed class DispatchScenario(
         await using var query = new NpgsqlCommand(
             """
             SELECT count(*), count(acknowledged_at),
-                   count(*) FILTER (WHERE acknowledged_at IS NOT NULL OR state IN ('in_progress', 'completed')),
+                   count(*) FILTER (WHERE state IN ('in_progress', 'completed', 'dead')),
                    count(*) FILTER (WHERE state = 'completed')
             FROM jobs WHERE job_id BETWEEN @first AND @last
             """,
