@@ -52,7 +52,9 @@ internal sealed partial class BenchReport
             .AppendLine(CultureInfo.InvariantCulture, $"- **Date:** {Text(Meta["date"])}")
             .AppendLine(CultureInfo.InvariantCulture, $"- **Commit:** {Text(Meta["commit"])}")
             .AppendLine(CultureInfo.InvariantCulture, $"- **Machine:** {Text(Meta["machine"]?["cpu"])}, {Text(Meta["machine"]?["cores"])} cores, {Text(Meta["machine"]?["memory"])}, {Text(Meta["machine"]?["os"])}")
-            .AppendLine(CultureInfo.InvariantCulture, $"- **Load average before the run:** {Text(Meta["loadAverage"])}")
+            .AppendLine(Meta["loadAverageAtStart"] is { } atStart
+                ? $"- **Load average:** {Text(atStart)} as the run began, {Text(Meta["loadAverage"])} at its end"
+                : $"- **Load average at the end of the run:** {Text(Meta["loadAverage"])}")
             .AppendLine(CultureInfo.InvariantCulture, $"- **Mode:** {(Meta["quick"]?.GetValue<bool>() == true ? "--quick (shortened; not for comparison)" : "full")}")
             .AppendLine(CultureInfo.InvariantCulture, $"- **Runner slots:** {Text(Meta["consumers"])} (the anchors' consumers: as many, Hangfire at most {HangfireAnchor.MaxWorkers}; see the anchors table)")
             .AppendLine();
@@ -85,8 +87,8 @@ internal sealed partial class BenchReport
             .AppendLine("  An anchor that failed shows as failed with its error, and its ratios as n/a.")
             .AppendLine("- **Intake**: signed `queued` webhooks through HAProxy, closed loop, rising concurrency; a step counts only when")
             .AppendLine("  every answer was 2xx and every accepted job is a row in PostgreSQL.")
-            .AppendLine("- **Where the time goes**: `/proc` read before and after each dispatch step (and for a few seconds with no")
-            .AppendLine("  jobs just before it): every process the stack started with all its descendants (PostgreSQL's backends under")
+            .AppendLine("- **Where the time goes**: `/proc` read before and after each dispatch step (and over its quietest second of the")
+            .AppendLine("  few with no jobs just before it): every process the stack started with all its descendants (PostgreSQL's backends under")
             .AppendLine("  pg_autoctl; a proxy runner's job processes, counted as the simulated runners). CPU per job is the step's CPU")
             .AppendLine("  less the idle rate over the step, over its jobs; \"jobs/s the cores carry\" is the cores' 1,000 ms a second")
             .AppendLine("  over that total: the rate at which the machine, not RunnerHub's design, becomes the limit. The simulator and")
