@@ -225,7 +225,9 @@ public sealed class LocalTopology : IAsyncDisposable
 
     /// <summary>
     /// Runs another script of the repository (for example <c>scripts/ha-gate</c>) against this
-    /// stack (its state dir and port offset are appended) and returns its exit code and output.
+    /// stack (its state dir and port offset are appended) and returns its exit code and output:
+    /// standard output, then standard error (where the scripts' warnings and errors go) when it
+    /// printed anything.
     /// </summary>
     public async Task<(int ExitCode, string Output)> RunToolAsync(string relativePath, IEnumerable<string> args, TimeSpan timeout)
     {
@@ -235,7 +237,8 @@ public sealed class LocalTopology : IAsyncDisposable
             [.. args, "--state-dir", StateDirectory, "--port-offset", PortOffset.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             timeout,
             allowExitCodes: [.. Enumerable.Range(0, 256)],
-            code => exitCode = code);
+            code => exitCode = code,
+            withStderr: true);
         return (exitCode, output);
     }
 
@@ -246,7 +249,7 @@ public sealed class LocalTopology : IAsyncDisposable
             timeout,
             allowExitCodes ?? [0]);
 
-    private static async Task<string> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, int[] allowExitCodes, Action<int>? exited = null)
+    private static async Task<string> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, int[] allowExitCodes, Action<int>? exited = null, bool withStderr = false)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -287,6 +290,6 @@ public sealed class LocalTopology : IAsyncDisposable
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}.\nstderr:\n{stderr}\nstdout:\n{stdout}");
         }
 
-        return stdout.ToString();
+        return withStderr && stderr.Length > 0 ? $"{stdout}stderr:\n{stderr}" : stdout.ToString();
     }
 }
