@@ -3,7 +3,6 @@ using Npgsql;
 using RunnerHub.Contracts;
 using RunnerHub.Orchestrator.GitHub;
 using RunnerHub.Orchestrator.Jobs;
-using RunnerHub.Orchestrator.Monitoring;
 using RunnerHub.Orchestrator.Node;
 using RunnerHub.Orchestrator.Runners;
 using RunnerHub.Orchestrator.Storage.Postgres;
@@ -23,7 +22,7 @@ internal sealed partial class OperatorActions(
     PostgresDatabase database,
     IJobQueue queue,
     IGitHubClient github,
-    JobMetrics metrics,
+    GitHubJobAnswers answers,
     IOptions<NodeOptions> node,
     ILogger<OperatorActions> logger)
 {
@@ -119,75 +118,22 @@ internal sealed partial class OperatorActions(
         }
 
         var unfinished = JobStates.FromColumn(job.State) is JobState.Waiting or JobState.Queued or JobState.Dispatched or JobState.InProgress;
-        string message;
-        if (answer is null)
+        var changed = await answers.ApplyAsync(
+            jobId,
+            answer,
+            "GitHub no longer knows this job (operator re-check)",
+            (update, token) => database.RunAsync((connection, t) => update(connection, null, t), token),
+            ct);
+        var message = GitHubJobAnswers.Judge(answer) switch
         {
-            var closed = unfinished && await CloseAsync(jobId, "state = 'dead', dead_reason = 'GitHub no longer knows this job (operator re-check)'", null, ct);
-            if (closed)
-            {
-                metrics.Failed(string.Join(',', job.Labels), JobFailure.GitHubGone);
-            }
-
-            message = closed ? $"GitHub does not know job {jobId}: it is dead now" : $"GitHub does not know job {jobId}; it stays {job.State}";
-        }
-        else if (answer.Status == "completed" && unfinished)
-        {
-            var closed = await CloseAsync(jobId, "state = 'completed', conclusion = @conclusion, completed_at = now()", answer.Conclusion, ct);
-            if (closed)
-            {
-                metrics.Completed(string.Join(',', job.Labels), answer.Conclusion, null, null);
-            }
-
-            message = closed
-                ? $"GitHub says job {jobId} completed ({answer.Conclusion ?? "no conclusion"}): closed here too"
-                : $"GitHub says job {jobId} completed; it changed here meanwhile";
-        }
-        else
-        {
-            message = $"GitHub says job {jobId} is {answer.Status}{(answer.Conclusion is null ? "" : $" ({answer.Conclusion})")}; here it is {job.State}";
-        }
-
-        if (unfinished && answer?.Status != "completed" && answer is not null)
-        {
-            await database.ExecuteAsync("UPDATE jobs SET rechecked_at = now() WHERE job_id = @id", c => c.Parameters.AddWithValue("id", jobId), ct);
-        }
+            GitHubVerdict.Unknown when changed => $"GitHub does not know job {jobId}: it is dead now",
+            GitHubVerdict.Unknown => $"GitHub does not know job {jobId}; it stays {job.State}",
+            GitHubVerdict.Completed when changed => $"GitHub says job {jobId} completed ({answer!.Conclusion ?? "no conclusion"}): closed here too",
+            GitHubVerdict.Completed when unfinished => $"GitHub says job {jobId} completed; it changed here meanwhile",
+            _ => $"GitHub says job {jobId} is {answer!.Status}{(answer.Conclusion is null ? "" : $" ({answer.Conclusion})")}; here it is {job.State}",
+        };
 
         return await RecordAsync(@operator, "recheck-job", jobId.ToString(System.Globalization.CultureInfo.InvariantCulture), new ActionResult(true, message), ct);
-    }
-
-    /// <summary>Closes an unfinished job (one conditional update) and forgets its queue pointer; false when it had changed meanwhile.</summary>
-    private async Task<bool> CloseAsync(long jobId, string set, string? conclusion, CancellationToken ct)
-    {
-        var labelKey = await database.RunAsync(
-            async (connection, token) =>
-            {
-                await using var command = new NpgsqlCommand(
-                    $"""
-                    UPDATE jobs SET {set}, runner_id = NULL, lease_until = NULL, updated_at = now()
-                    WHERE job_id = @id AND state IN ('waiting', 'queued', 'dispatched', 'in_progress')
-                    RETURNING label_key
-                    """,
-                    connection);
-                command.Parameters.AddWithValue("id", jobId);
-                command.Parameters.AddWithValue("conclusion", (object?)conclusion ?? DBNull.Value);
-                return await command.ExecuteScalarAsync(token) as string;
-            },
-            ct);
-        if (labelKey is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            await queue.RemoveAsync(LabelSet.Parse(labelKey), jobId).WaitAsync(RedisBudget, ct);
-        }
-        catch (Exception ex) when (ex is TimeoutException || RedisErrors.IsOutage(ex))
-        {
-            // A pointer left behind is dropped by the dispatcher: the job is no longer queued.
-        }
-
-        return true;
     }
 
     private async Task<string?> StateAsync(long jobId, CancellationToken ct) =>
