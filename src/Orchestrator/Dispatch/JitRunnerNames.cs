@@ -9,6 +9,10 @@ internal static class JitRunnerNames
 {
     public const string Prefix = "rh-";
 
+    /// <summary>The JIT runner name of attempt <paramref name="attempt"/> of job <paramref name="jobId"/>.</summary>
+    public static string For(long jobId, int attempt) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Prefix}{jobId}-{attempt}");
+
     /// <summary>
     /// True when <paramref name="runnerName"/> is a JIT runner RunnerHub launched for a job other
     /// than <paramref name="jobId"/>: only then can GitHub's choice leave another job without a runner.

@@ -10,7 +10,8 @@ namespace RunnerHub.Orchestrator.Dispatch;
 /// <param name="JobAttempt">The job's dispatch attempt now.</param>
 /// <param name="Conclusion">GitHub's conclusion, once completed.</param>
 /// <param name="DeadReason">Why RunnerHub gave the job up, once dead.</param>
-internal sealed record OrphanedProcess(long JobId, int Attempt, string? JobState, int? JobAttempt, string? Conclusion, string? DeadReason)
+/// <param name="Repository">The job's repository, where its JIT runner is registered; null when PostgreSQL does not know the job.</param>
+internal sealed record OrphanedProcess(long JobId, int Attempt, string? JobState, int? JobAttempt, string? Conclusion, string? DeadReason, string? Repository = null)
 {
     /// <summary>Why the process should not run, for the proxy runner's log and ours.</summary>
     public string Reason => JobState switch

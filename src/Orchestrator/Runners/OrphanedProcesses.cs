@@ -9,10 +9,11 @@ namespace RunnerHub.Orchestrator.Runners;
 /// Compares what a runner says it runs with PostgreSQL and tells it to cancel every process no
 /// live dispatch explains (its job completed or was cancelled before GitHub started it, its
 /// lease expired and the job moved on to another attempt, it went dead, it was torn down as
-/// unused, the job is gone). Driven by state on every announce and heartbeat, not by a message
-/// that must arrive: a lost cancel is sent again next time.
+/// unused, the job is gone), and has its JIT registration deleted at GitHub
+/// (<see cref="OrphanRegistrations"/>). Driven by state on every announce and heartbeat, not by a
+/// message that must arrive: a lost cancel is sent again next time.
 /// </summary>
-internal sealed partial class OrphanedProcesses(IDispatchStore store, IOptions<DispatchOptions> options, ILogger<OrphanedProcesses> logger)
+internal sealed partial class OrphanedProcesses(IDispatchStore store, OrphanRegistrations registrations, IOptions<DispatchOptions> options, ILogger<OrphanedProcesses> logger)
 {
     public async Task CancelAsync(Guid runnerId, string runnerName, IReadOnlyList<RunningJob> running, IRunnerClient runner, CancellationToken cancellationToken)
     {
@@ -38,6 +39,7 @@ internal sealed partial class OrphanedProcesses(IDispatchStore store, IOptions<D
             var reason = orphan.Reason;
             LogCancelling(logger, runnerName, orphan.JobId, orphan.Attempt, reason);
             await runner.Cancel(new JobCancel(orphan.JobId, orphan.Attempt, reason));
+            registrations.Delete(orphan);
         }
     }
 

@@ -14,6 +14,8 @@ internal static class RunnersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunnersOptions>, RunnersOptionsValidator>());
         services.TryAddSingleton<IRunnerStore, PostgresRunnerStore>();
         services.TryAddSingleton<OrphanedProcesses>();
+        services.TryAddSingleton<OrphanRegistrations>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrphanRegistrations>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderTask, SilentRunnersTask>());
 
         services.AddAuthentication()

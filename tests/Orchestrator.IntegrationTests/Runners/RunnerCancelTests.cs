@@ -1,9 +1,13 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RunnerHub.Contracts.Hub;
 using RunnerHub.Orchestrator.Dispatch;
+using RunnerHub.Orchestrator.IntegrationTests.GitHub;
 using RunnerHub.Orchestrator.IntegrationTests.Webhooks;
 using RunnerHub.Orchestrator.Storage.Postgres;
 using RunnerHub.Testing;
@@ -12,25 +16,36 @@ namespace RunnerHub.Orchestrator.IntegrationTests.Runners;
 
 /// <summary>
 /// The hub compares what a runner reports running with PostgreSQL on every announce and
-/// heartbeat, and tells it to cancel exactly the processes no live dispatch explains.
+/// heartbeat, tells it to cancel exactly the processes no live dispatch explains, and deletes
+/// their JIT registrations at GitHub (the simulator, as a process).
 /// </summary>
 [Collection(InfrastructureGroup.Name)]
 public sealed class RunnerCancelTests(InfrastructureFixture infra) : IAsyncLifetime
 {
     private readonly string _label = $"cancel-{Guid.NewGuid():N}"[..20];
     private ReadyNode? _node;
+    private SimulatorProcess? _github;
 
     private ReadyNode Node => _node ?? throw new InvalidOperationException("not started");
 
     private IDispatchStore Store => Node.Factory.Services.GetRequiredService<IDispatchStore>();
 
-    public async Task InitializeAsync() => _node = await ReadyNode.StartAsync(infra, "orchestrator-61");
+    public async Task InitializeAsync()
+    {
+        _github = await SimulatorProcess.StartAsync();
+        _node = await ReadyNode.StartAsync(infra, "orchestrator-61", new Dictionary<string, string?> { ["GitHub:ApiBaseUrl"] = _github.Url.ToString() });
+    }
 
     public async Task DisposeAsync()
     {
         if (_node is not null)
         {
             await _node.DisposeAsync();
+        }
+
+        if (_github is not null)
+        {
+            await _github.DisposeAsync();
         }
     }
 
@@ -90,8 +105,33 @@ public sealed class RunnerCancelTests(InfrastructureFixture infra) : IAsyncLifet
             [unknown] = "the job is not known",
         };
 
+        // GitHub has a JIT registration for each process: the dispatcher made them.
+        using var github = new HttpClient { BaseAddress = _github!.Url };
+        github.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-token");
+        foreach (var (jobId, _) in running)
+        {
+            using var registered = await github.PostAsJsonAsync(
+                "/repos/octo-org/octo-repo/actions/runners/generate-jitconfig",
+                new { name = $"rh-{jobId}-1", runner_group_id = 1, labels = new[] { "self-hosted", _label }, work_folder = "_work" });
+            registered.EnsureSuccessStatusCode();
+        }
+
         await runner.Hub.InvokeAsync<AnnounceAck>(nameof(IRunnerHub.Announce), new RunnerAnnouncement(4, 0, running, "test"));
         await AssertCancelsAsync(runner, expected, "after the announce");
+
+        // The cancelled processes' registrations are deleted (the unknown job's too: its name was
+        // made by RunnerHub, but without the job there is no repository to look in, so it stays);
+        // the live ones stay.
+        var gone = new[] { cancelledEarly, longDone, movedOn }.Select(id => $"rh-{id}-1").ToHashSet();
+        var kept = new[] { dispatched, started, launchedFor, justDone, unknown }.Select(id => $"rh-{id}-1").ToHashSet();
+        await Eventually.HoldsAsync(
+            "the cancelled processes' registrations deleted at GitHub",
+            async () =>
+            {
+                var names = await RegisteredAsync(github);
+                return (!names.Overlaps(gone) && kept.IsSubsetOf(names), string.Join(", ", names.Order()));
+            },
+            TimeSpan.FromSeconds(10));
 
         // Nothing depends on a cancel having arrived: the next heartbeat says it again.
         runner.ClearCancels();
@@ -112,6 +152,13 @@ public sealed class RunnerCancelTests(InfrastructureFixture infra) : IAsyncLifet
         Assert.All(cancels, c => Assert.Equal(1, c.Attempt));
         Assert.All(cancels, c => Assert.StartsWith(expected[c.JobId], c.Reason, StringComparison.Ordinal));
         Assert.Equal(expected.Count, cancels.Count);
+    }
+
+    /// <summary>The names of the JIT runners registered with GitHub for the repository.</summary>
+    private static async Task<HashSet<string>> RegisteredAsync(HttpClient github)
+    {
+        var list = await github.GetFromJsonAsync<JsonObject>("/repos/octo-org/octo-repo/actions/runners?per_page=100");
+        return [.. list!["runners"]!.AsArray().Select(r => (string)r!["name"]!)];
     }
 
     private static string Describe(IEnumerable<JobCancel> cancels) => string.Join("; ", cancels.Select(c => $"{c.JobId}/{c.Attempt}: {c.Reason}"));

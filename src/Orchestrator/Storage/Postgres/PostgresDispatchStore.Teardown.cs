@@ -32,7 +32,7 @@ internal sealed partial class PostgresDispatchStore
                 // skew errs on the side of not killing). Everything else is an orphan.
                 await using var command = new NpgsqlCommand(
                     $"""
-                    SELECT r.job_id, r.attempt, j.state, j.attempt, j.conclusion, j.dead_reason
+                    SELECT r.job_id, r.attempt, j.state, j.attempt, j.conclusion, j.dead_reason, j.repository
                     FROM (SELECT DISTINCT job_id, attempt, '{JitRunnerNames.Prefix}' || job_id || '-' || attempt AS name
                           FROM unnest(@jobs, @attempts) AS u(job_id, attempt)) r
                     LEFT JOIN jobs j ON j.job_id = r.job_id
@@ -60,7 +60,8 @@ internal sealed partial class PostgresDispatchStore
                         reader.IsDBNull(2) ? null : reader.GetString(2),
                         reader.IsDBNull(3) ? null : reader.GetInt32(3),
                         reader.IsDBNull(4) ? null : reader.GetString(4),
-                        reader.IsDBNull(5) ? null : reader.GetString(5)));
+                        reader.IsDBNull(5) ? null : reader.GetString(5),
+                        reader.IsDBNull(6) ? null : reader.GetString(6)));
                 }
 
                 return (IReadOnlyList<OrphanedProcess>)orphans;
