@@ -90,14 +90,22 @@ public sealed class JobPathTests(StackFixture stack, ITestOutputHelper output)
         // No job was dispatched twice: GitHub (the simulator) removes an ephemeral runner once it
         // has run a job, so with every job run once, any second JIT config for a job would be a
         // runner still registered.
-        await Eventually.HoldsAsync(
-            "every JIT runner to have run exactly one job",
-            async () =>
-            {
-                summary = JsonNode.Parse(await stack.Http.GetStringAsync(new Uri(Simulator, "/summary")))!;
-                return ((int?)summary["registeredRunners"] == 0, $"{summary["registeredRunners"]} registered runners without a job");
-            },
-            TimeSpan.FromSeconds(10));
+        try
+        {
+            await Eventually.HoldsAsync(
+                "every JIT runner to have run exactly one job",
+                async () =>
+                {
+                    summary = JsonNode.Parse(await stack.Http.GetStringAsync(new Uri(Simulator, "/summary")))!;
+                    return ((int?)summary["registeredRunners"] == 0, $"{summary["registeredRunners"]} registered runners without a job");
+                },
+                TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            await DescribeLeftoverRunnersAsync(request.repositories);
+            throw;
+        }
     }
 
     [Fact]
@@ -120,6 +128,36 @@ public sealed class JobPathTests(StackFixture stack, ITestOutputHelper output)
         Assert.True((bool?)JsonNode.Parse(await second.Content.ReadAsStringAsync())!["duplicate"]);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+    }
+
+    /// <summary>For a failure: each JIT runner still registered at GitHub without a job, and every log line naming it.</summary>
+    private async Task DescribeLeftoverRunnersAsync(IEnumerable<string> repositories)
+    {
+        foreach (var repository in repositories)
+        {
+            using var list = new HttpRequestMessage(HttpMethod.Get, new Uri(Simulator, $"/repos/{repository}/actions/runners?per_page=100"));
+            list.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "simulator");
+            using var response = await stack.Http.SendAsync(list);
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                output.WriteLine($"runners of {repository}: {(int)response.StatusCode} {body}");
+                continue;
+            }
+
+            foreach (var runner in JsonNode.Parse(body)!["runners"]!.AsArray().Take(5))
+            {
+                var name = (string)runner!["name"]!;
+                output.WriteLine($"left registered in {repository}: {runner.ToJsonString()}");
+                foreach (var log in Directory.EnumerateFiles(Path.Combine(stack.Stack.StateDirectory, "logs"), "*.log"))
+                {
+                    foreach (var line in File.ReadLines(log).Where(l => l.Contains(name, StringComparison.Ordinal)).Take(30))
+                    {
+                        output.WriteLine($"  {Path.GetFileName(log)}: {line}");
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>For a failure: each servable job GitHub has not finished, as GitHub and the orchestrators' logs saw it.</summary>
