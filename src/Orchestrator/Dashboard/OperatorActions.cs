@@ -112,7 +112,7 @@ internal sealed partial class OperatorActions(
         {
             answer = await github.GetJobAsync(job.Repository, jobId, ct);
         }
-        catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException)
+        catch (Exception ex) when (GitHubErrors.IsCallFailure(ex))
         {
             return new ActionResult(false, $"GitHub did not answer about job {jobId}: {ex.Message}");
         }

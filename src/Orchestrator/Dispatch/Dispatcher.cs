@@ -185,7 +185,7 @@ internal sealed class Dispatcher(
             // register it again, and a later delete would remove that one.
             await DeleteRegistrationAsync(claim.Repository, jit.RunnerName);
         }
-        catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or IOException or InvalidOperationException or HubException)
+        catch (Exception ex) when (GitHubErrors.IsCallFailure(ex) || ex is InvalidOperationException or HubException)
         {
             failure = ex.Message;
         }
@@ -212,7 +212,7 @@ internal sealed class Dispatcher(
         {
             await github.DeleteRunnerAsync(repository, runnerName, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or IOException)
+        catch (Exception ex) when (GitHubErrors.IsCallFailure(ex))
         {
             Log.RegistrationNotDeleted(logger, runnerName, repository, ex.Message);
         }

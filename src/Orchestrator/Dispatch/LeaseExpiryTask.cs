@@ -80,7 +80,7 @@ internal sealed class LeaseExpiryTask(
                     Log.ExpiredRunnerDeleted(logger, job.JitRunnerName!, job.Repository!);
                 }
             }
-            catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+            catch (Exception ex) when (GitHubErrors.IsCallFailure(ex))
             {
                 Log.ExpiredRunnerNotDeleted(logger, job.JitRunnerName!, job.Repository!, ex.Message);
                 if (ex is not GitHubApiException { StatusCode: 422 })

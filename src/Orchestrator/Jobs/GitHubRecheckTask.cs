@@ -33,7 +33,7 @@ internal sealed partial class GitHubRecheckTask(
             {
                 answer = await github.GetJobAsync(job.Repository, job.JobId, cancellationToken);
             }
-            catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException)
+            catch (Exception ex) when (GitHubErrors.IsCallFailure(ex))
             {
                 // Rate limited or unreachable: the rest waits for the next look.
                 LogGitHubFailed(logger, job.JobId, ex.Message);

@@ -59,7 +59,7 @@ internal sealed partial class OrphanRegistrations(IGitHubClient github, ILogger<
                     LogDeleted(logger, name, repository);
                 }
             }
-            catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or IOException)
+            catch (Exception ex) when (GitHubErrors.IsCallFailure(ex))
             {
                 LogNotDeleted(logger, name, repository, ex.Message);
             }
